@@ -1,0 +1,135 @@
+# The workbook's Makefile. `make help` lists what it does.
+#
+# Two build configurations, each under its own folder so they never mix:
+#   build/learner/    checked build: index checks on A(i, j), libstdc++ assertions, -g.
+#                     Used by check, progress, run (your code in chapters/).
+#   build/reference/  optimised build. Used by test, mnist, run SOLUTION=1 (solutions/).
+# Objects sit at their source path under build/<config>/obj/, so a stub and its
+# solution never share an object file. Header changes are tracked (-MMD).
+
+CXX      ?= g++
+CXXSTD   := -std=c++20
+WARNINGS := -Wall -Wextra -Wpedantic
+CPPFLAGS := -I. -MMD -MP
+# -ffp-contract=off: no fused multiply-add, so results do not depend on the CPU.
+learner_CXXFLAGS   := -O1 -g -ffp-contract=off -DMATRIX_CHECKED -D_GLIBCXX_ASSERTIONS
+reference_CXXFLAGS := -O2 -ffp-contract=off -DNDEBUG
+LDLIBS   := -pthread
+TESTLIBS := -lgtest -pthread
+
+# Chapter folders in course order: 00_welcome 01_numerical_diff ...
+CHAPTERS := $(patsubst chapters/%/README.md,%,$(sort $(wildcard chapters/[0-9][0-9]_*/README.md)))
+COMMON_SRC := $(sort $(wildcard common/*.cpp))
+COMMON_TESTS := $(sort $(wildcard tests/common_*_test.cpp))
+TEST_MAIN := tests/support/test_main.cpp
+
+# $(call exercises,03_gradient_descent): the exercise files, those with a solution.
+exercises = $(notdir $(wildcard solutions/$(1)/*.cpp))
+# Code a chapter gives ready-made: its .cpp files other than exercises and main.cpp.
+given = $(filter-out main.cpp $(call exercises,$(1)),$(notdir $(wildcard chapters/$(1)/*.cpp)))
+# $(call code,CHAPTER,TREE): a chapter's code with its exercises taken from TREE.
+code = $(addprefix $(2)/$(1)/,$(call exercises,$(1))) $(addprefix chapters/$(1)/,$(call given,$(1)))
+# $(call objs,CONFIG,SOURCES)
+objs = $(patsubst %.cpp,build/$(1)/obj/%.o,$(2))
+
+# The chapter named by CH=3, CH=03 or CH=03_gradient_descent.
+CH_NUM := $(if $(CH),$(shell printf '%02d' $$((10#$(firstword $(subst _, ,$(CH))))) 2>/dev/null))
+CH_DIR := $(if $(CH_NUM),$(filter $(CH_NUM)_%,$(CHAPTERS)))
+
+GTEST_HEADER := $(firstword $(wildcard /usr/include/gtest/gtest.h /usr/local/include/gtest/gtest.h))
+NEED_GTEST = $(if $(GTEST_HEADER),,$(error GoogleTest is not installed. HINT: sudo apt-get install libgtest-dev))
+
+.DEFAULT_GOAL := help
+.PHONY: help check progress run watch reset test data mnist clean require-ch
+
+# ---------------------------------------------------------------------------------------
+# One set of rules per chapter. PREV holds the chapters before it (01.. ; 00 stands alone).
+# For chapter C the binaries are:
+#   build/learner/bin/C_test             your chapters 01..C
+#   build/learner/bin/C_test_prev_solutions  solutions/ for earlier chapters, yours for C
+#                                        (also the stubs' binary for the bite check)
+#   build/reference/bin/C_test           solutions/ throughout
+#   build/<config>/bin/C_program[_prev_solutions]  the chapter's main.cpp, likewise
+define chapter_rules
+$(1)_OWN  := $(foreach p,$(PREV),$(call code,$(p),chapters)) $(call code,$(1),chapters)
+$(1)_MIX  := $(foreach p,$(PREV),$(call code,$(p),solutions)) $(call code,$(1),chapters)
+$(1)_REF  := $(foreach p,$(PREV),$(call code,$(p),solutions)) $(call code,$(1),solutions)
+
+build/learner/bin/$(1)_test: $$(call objs,learner,$$($(1)_OWN) $(COMMON_SRC) tests/$(1)_test.cpp $(TEST_MAIN))
+build/learner/bin/$(1)_test_prev_solutions: $$(call objs,learner,$$($(1)_MIX) $(COMMON_SRC) tests/$(1)_test.cpp $(TEST_MAIN))
+build/reference/bin/$(1)_test: $$(call objs,reference,$$($(1)_REF) $(COMMON_SRC) tests/$(1)_test.cpp $(TEST_MAIN))
+build/learner/bin/$(1)_program: $$(call objs,learner,$$($(1)_OWN) $(COMMON_SRC) chapters/$(1)/main.cpp)
+build/learner/bin/$(1)_program_prev_solutions: $$(call objs,learner,$$($(1)_MIX) $(COMMON_SRC) chapters/$(1)/main.cpp)
+build/reference/bin/$(1)_program: $$(call objs,reference,$$($(1)_REF) $(COMMON_SRC) chapters/$(1)/main.cpp)
+endef
+
+PREV :=
+$(foreach c,$(CHAPTERS),$(eval $(call chapter_rules,$(c)))$(if $(filter 00_%,$(c)),,$(eval PREV += $(c))))
+
+# Tests of common/ (Matrix, MNIST reader, SVG) in one binary per configuration.
+build/reference/bin/common_test: $(call objs,reference,$(COMMON_SRC) $(COMMON_TESTS) $(TEST_MAIN))
+build/learner/bin/common_test: $(call objs,learner,$(COMMON_SRC) $(COMMON_TESTS) $(TEST_MAIN))
+
+# Link rules. (Written out one by one: a pattern rule with two targets would mean
+# "one command makes both".)
+LINK_TEST = $(NEED_GTEST)@mkdir -p $(@D) && echo "  LINK  $@" && $(CXX) $^ -o $@ $(TESTLIBS)
+LINK_PROGRAM = @mkdir -p $(@D) && echo "  LINK  $@" && $(CXX) $^ -o $@ $(LDLIBS)
+build/%_test:
+	$(LINK_TEST)
+build/%_test_prev_solutions:
+	$(LINK_TEST)
+build/%_program:
+	$(LINK_PROGRAM)
+build/%_program_prev_solutions:
+	$(LINK_PROGRAM)
+
+build/learner/obj/%.o: %.cpp
+	@mkdir -p $(@D)
+	@echo "  CXX   $<  (learner)"
+	@$(CXX) $(CXXSTD) $(WARNINGS) $(CPPFLAGS) $(learner_CXXFLAGS) -c $< -o $@
+
+build/reference/obj/%.o: %.cpp
+	@mkdir -p $(@D)
+	@echo "  CXX   $<  (reference)"
+	@$(CXX) $(CXXSTD) $(WARNINGS) $(CPPFLAGS) $(reference_CXXFLAGS) -c $< -o $@
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+# ---------------------------------------------------------------------------------------
+# The learner's commands.
+
+# Which binaries `check` and `run` use: your chapters, or solutions/ before CH.
+LEARNER_SUFFIX := $(if $(filter solutions,$(PREVIOUS)),_prev_solutions,)
+CONFIG := $(if $(SOLUTION),reference,learner)
+RUN_BIN := build/$(CONFIG)/bin/$(CH_DIR)_program$(if $(SOLUTION),,$(LEARNER_SUFFIX))
+
+help:
+	@bash tools/help.sh $(CHAPTERS)
+
+require-ch:
+	@test -n "$(CH_DIR)" || { echo "error: CH='$(CH)' names no chapter. Chapters: $(CHAPTERS)"; \
+	  echo "HINT: make check CH=03"; exit 2; }
+
+check: require-ch
+	@bash tools/check.sh $(CH_DIR) build/learner/bin/$(CH_DIR)_test$(LEARNER_SUFFIX) "$(PREVIOUS)"
+
+progress:
+	@bash tools/progress.sh $(CHAPTERS)
+
+run: require-ch
+	@$(MAKE) --no-print-directory $(RUN_BIN)
+	@./$(RUN_BIN) $(ARGS)
+
+watch: require-ch
+	@bash tools/watch.sh $(CH_DIR) "$(PREVIOUS)"
+
+reset: require-ch
+	@bash tools/reset.sh $(CH_DIR) "$(CONFIRM)"
+
+# The maintainers' and CI's command: every test on solutions/, then the proof that the
+# tests bite on the stubs. Ends with "N passed, N failed".
+test:
+	@bash tools/test.sh $(CHAPTERS)
+
+clean:
+	rm -rf build out

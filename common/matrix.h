@@ -1,0 +1,122 @@
+// common/matrix.h: the workbook's one data type, a small dense matrix of double.
+//
+// Read this file once before chapter 1; every chapter computes with it.
+//
+//   Matrix A(2, 3);                    // 2 rows, 3 columns, all zero
+//   Matrix B = {{1, 2, 3}, {4, 5, 6}}; // rows of values
+//   A(1, 2) = 7;                       // row 1, column 2 (both from 0)
+//   Matrix C = B * transpose(B);       // (2x3) * (3x2) -> (2x2): the matrix product, and only that
+//   Matrix D = hadamard(A, B);         // elementwise product has a name of its own
+//
+// Storage is row-major and contiguous: entry (i, j) sits at data()[i * cols() + j].
+// Every operation returns a new Matrix and leaves its inputs alone, except the
+// compound assignments (+=, -=, *=) whose names say they change the left side.
+// A shape mismatch throws std::invalid_argument naming both shapes. In the checked
+// build (the learner's, `make check`) A(i, j) also checks its indices and throws
+// std::out_of_range; the reference build leaves that check out for speed.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <initializer_list>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+class Matrix {
+ public:
+  // A 0x0 matrix; assign to it later.
+  Matrix() = default;
+  // rows x cols, every entry 0.0.
+  Matrix(std::size_t rows, std::size_t cols);
+  // rows x cols, every entry `value`.
+  Matrix(std::size_t rows, std::size_t cols, double value);
+  // From rows of values: Matrix{{1, 2}, {3, 4}}. All rows must have the same length.
+  Matrix(std::initializer_list<std::initializer_list<double>> rows);
+
+  // A 1xN matrix (a row vector) from values: Matrix::row({1, 2, 3}).
+  static Matrix row(const std::vector<double>& values);
+
+  std::size_t rows() const { return rows_; }
+  std::size_t cols() const { return cols_; }
+  // rows() * cols(): the number of entries.
+  std::size_t size() const { return data_.size(); }
+  // "(2x3)": how every error message writes a shape.
+  std::string shape() const;
+  bool same_shape(const Matrix& other) const {
+    return rows_ == other.rows_ && cols_ == other.cols_;
+  }
+
+  // Entry at row i, column j, counted from 0.
+#ifdef MATRIX_CHECKED
+  double& operator()(std::size_t i, std::size_t j) { return data_[checked_index(i, j)]; }
+  double operator()(std::size_t i, std::size_t j) const { return data_[checked_index(i, j)]; }
+#else
+  double& operator()(std::size_t i, std::size_t j) { return data_[i * cols_ + j]; }
+  double operator()(std::size_t i, std::size_t j) const { return data_[i * cols_ + j]; }
+#endif
+
+  // The entries, row after row. For loops that walk every entry once.
+  double* data() { return data_.data(); }
+  const double* data() const { return data_.data(); }
+
+  // Set every entry to `value`.
+  void fill(double value);
+
+  // In place, entry by entry: this ← this + other, this ← this − other, this ← s · this.
+  Matrix& operator+=(const Matrix& other);
+  Matrix& operator-=(const Matrix& other);
+  Matrix& operator*=(double s);
+
+  // Exact equality of shape and every entry (bit-for-bit for ordinary numbers).
+  bool operator==(const Matrix& other) const = default;
+
+ private:
+  std::size_t checked_index(std::size_t i, std::size_t j) const;
+
+  std::size_t rows_ = 0;
+  std::size_t cols_ = 0;
+  std::vector<double> data_;
+};
+
+// The matrix product: A (n,k) · B (k,m) → (n,m), C(i,j) = Σ_p A(i,p) B(p,j).
+Matrix matmul(const Matrix& a, const Matrix& b);
+// Same as matmul(a, b). `*` between two matrices means only this product.
+Matrix operator*(const Matrix& a, const Matrix& b);
+
+// Aᵀ: (n,m) → (m,n), Aᵀ(j,i) = A(i,j).
+Matrix transpose(const Matrix& a);
+
+// Elementwise, same shapes: (a + b)(i,j) = a(i,j) + b(i,j); likewise −.
+Matrix operator+(const Matrix& a, const Matrix& b);
+Matrix operator-(const Matrix& a, const Matrix& b);
+// Elementwise product, same shapes: hadamard(a, b)(i,j) = a(i,j) · b(i,j).
+Matrix hadamard(const Matrix& a, const Matrix& b);
+// Every entry times s.
+Matrix operator*(double s, const Matrix& a);
+Matrix operator*(const Matrix& a, double s);
+// Every entry negated.
+Matrix operator-(const Matrix& a);
+
+// The bias: a (n,m) + row (1,m) → (n,m), the same row added to every row of a.
+Matrix add_row_vector(const Matrix& a, const Matrix& row);
+
+// Σ of all entries.
+double sum(const Matrix& a);
+// (n,m) → (n,1): the sum of each row.
+Matrix row_sums(const Matrix& a);
+// (n,m) → (1,m): the sum of each column (down the batch, as a bias gradient needs).
+Matrix column_sums(const Matrix& a);
+// (n,m) → (n,1): the largest entry of each row. Needs m ≥ 1.
+Matrix row_max(const Matrix& a);
+// The column of the largest entry of each row (the first one on ties). Needs m ≥ 1.
+std::vector<std::size_t> row_argmax(const Matrix& a);
+
+// A new matrix with f applied to every entry: apply(a, f)(i,j) = f(a(i,j)).
+Matrix apply(const Matrix& a, const std::function<double(double)>& f);
+
+// max over entries of |a(i,j) − b(i,j)|; same shapes.
+double max_abs_diff(const Matrix& a, const Matrix& b);
+
+// Prints "[[1, 2], [3, 4]]" with up to 8 significant digits, as numpy would show it.
+std::ostream& operator<<(std::ostream& os, const Matrix& a);
