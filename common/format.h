@@ -1,0 +1,20 @@
+// common/format.h: numbers as text, the way the book's Python prints them, so a learner
+// can compare our output with the book digit by digit.
+#pragma once
+
+#include <string>
+#include <vector>
+
+// The shortest text that reads back as exactly x, as Python's repr(x) and print(x) show a
+// float: 0.1999999999990898, 6.00000000000378, 1e-05, -2.58983747e+13 stays exact too.
+std::string repr(double x);
+
+// printf's %.{digits}e: sci(-6.111107929e-10, 8) == "-6.11110793e-10" (numpy's style
+// for arrays of very small or very large numbers).
+std::string sci(double x, int digits = 8);
+
+// printf's %.{decimals}f: fixed(-2.999999936, 8) == "-2.99999994".
+std::string fixed(double x, int decimals = 8);
+
+// A point as "(a, b, ...)", each entry through `one` (repr, or a lambda around sci/fixed).
+std::string tuple(const std::vector<double>& values, std::string (*one)(double) = repr);
