@@ -61,8 +61,8 @@ Mnist load_mnist(const std::string& dir = "data/mnist");
 // Throws std::invalid_argument if a label is ≥ classes.
 Matrix one_hot(const std::vector<std::size_t>& labels, std::size_t classes = 10);
 
-// Image `row` of images (N, rows · cols) drawn as text, one line per pixel row, darker
-// characters for brighter pixels (" .:-=+*#%@", blank for 0, '@' for 1).
+// Image `row` of images (N, rows · cols) drawn as text, one line per pixel row, each pixel
+// one character from " .:-=+*#%@": blank for 0 (no ink), denser for more ink, '@' for 1.
 // Throws std::invalid_argument if row ≥ N or rows · cols != images.cols().
 std::string ascii_digit(const Matrix& images, std::size_t row, std::size_t rows = 28,
                         std::size_t cols = 28);

@@ -1,0 +1,296 @@
+// common/mnist.cpp: the IDX reader behind load_mnist, one_hot and the ASCII renderer.
+//
+// Every reader follows the same order, so each kind of broken file gets its own message:
+// the path exists and is a file → it opens → it holds a whole header → the magic number
+// is the expected one → each dimension is nonzero and plausible → the file's size is
+// exactly header + body → only then is the body read. Nothing is allocated from the
+// header's numbers until they agree with the size of the file on disk.
+#include "common/mnist.h"
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <system_error>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The magic number's bytes: 0, 0, 0x08 (unsigned bytes), number of dimensions.
+constexpr std::uint32_t kImagesMagic = 0x00000803;  // 2051: count, rows, cols
+constexpr std::uint32_t kLabelsMagic = 0x00000801;  // 2049: count
+constexpr std::size_t kImagesHeaderBytes = 16;      // magic + 3 dimensions, 4 bytes each
+constexpr std::size_t kLabelsHeaderBytes = 8;       // magic + 1 dimension
+// No IDX image set has images thousands of pixels on a side; a larger number is a
+// corrupt header, and bounding it keeps every later product far from overflowing.
+constexpr std::uint64_t kMaxImageSide = 4096;
+constexpr std::size_t kDigitClasses = 10;  // labels are the digits 0..9
+constexpr double kMaxPixelByte = 255.0;    // pixel value = byte / 255
+constexpr const char* kDataHint = "HINT: run make data";
+
+// 47040016 → "47,040,016".
+std::string with_commas(std::uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    // A comma before every group of three digits counted from the right.
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+// 2051 → "0x00000803".
+std::string hex32(std::uint32_t n) {
+  static const char kHexDigits[] = "0123456789ABCDEF";
+  std::string out = "0x";
+  for (int shift = 28; shift >= 0; shift -= 4) out += kHexDigits[(n >> shift) & 0xF];
+  return out;
+}
+
+// Throws "function: path: problem. HINT: run make data".
+[[noreturn]] void fail(const char* function, const std::string& path, const std::string& problem) {
+  throw data_error(std::string(function) + ": " + path + ": " + problem + ". " + kDataHint);
+}
+
+// a · b, or false when the product does not fit in 64 bits.
+bool multiply(std::uint64_t a, std::uint64_t b, std::uint64_t* product) {
+  if (a != 0 && b > std::numeric_limits<std::uint64_t>::max() / a) return false;
+  *product = a * b;
+  return true;
+}
+
+// Four bytes, most significant first (IDX is big-endian on every machine).
+std::uint32_t big_endian_u32(const std::string& bytes, std::size_t offset) {
+  std::uint32_t value = 0;
+  for (std::size_t k = 0; k < 4; ++k) {
+    value = (value << 8) | static_cast<unsigned char>(bytes[offset + k]);
+  }
+  return value;
+}
+
+// What an IDX file of one kind looks like, for checks and messages.
+struct IdxKind {
+  const char* function;                  // "read_idx_images", for the message
+  const char* noun;                      // "images file"
+  std::uint32_t magic;                   // expected magic number
+  std::uint32_t other_magic;             // the other kind's, to recognise a mix-up
+  const char* other_noun;                // "a labels file", with its article
+  std::size_t header_bytes;              // 4 + 4 · number of dimensions
+  std::vector<const char*> dimensions;   // names of the dimensions, in header order
+  std::vector<std::uint64_t> max_value;  // plausible upper bound of each dimension
+};
+
+const IdxKind& images_kind() {
+  static const IdxKind kind{
+      "read_idx_images",
+      "images file",
+      kImagesMagic,
+      kLabelsMagic,
+      "a labels file",
+      kImagesHeaderBytes,
+      {"image count", "rows per image", "columns per image"},
+      {std::numeric_limits<std::uint32_t>::max(), kMaxImageSide, kMaxImageSide}};
+  return kind;
+}
+
+const IdxKind& labels_kind() {
+  static const IdxKind kind{"read_idx_labels", "labels file",
+                            kLabelsMagic,      kImagesMagic,
+                            "an images file",  kLabelsHeaderBytes,
+                            {"label count"},   {std::numeric_limits<std::uint32_t>::max()}};
+  return kind;
+}
+
+// A checked IDX file: its dimensions and its body, one byte per pixel or label.
+struct IdxContents {
+  std::vector<std::uint64_t> dims;
+  std::string body;
+};
+
+// Opens path, checks everything the header claims against the file, reads the body.
+IdxContents read_idx(const std::string& path, const IdxKind& kind) {
+  const char* fn = kind.function;
+
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (status.type() == fs::file_type::not_found) fail(fn, path, "no such file");
+  if (ec) fail(fn, path, "cannot be examined (" + ec.message() + ")");
+  if (fs::is_directory(status)) fail(fn, path, "is a directory, not a file");
+  if (!fs::is_regular_file(status)) fail(fn, path, "is not a regular file");
+
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(fn, path, std::string("cannot be opened (") + std::strerror(errno) + ")");
+
+  const std::uintmax_t file_size = fs::file_size(path, ec);
+  if (ec) fail(fn, path, "cannot tell its size (" + ec.message() + ")");
+  if (file_size < kind.header_bytes) {
+    fail(fn, path,
+         "file is " + with_commas(file_size) + " bytes, too short for the " +
+             std::to_string(kind.header_bytes) + "-byte header of an IDX " + kind.noun);
+  }
+
+  std::string header(kind.header_bytes, '\0');
+  if (!in.read(header.data(), static_cast<std::streamsize>(header.size()))) {
+    fail(fn, path, "cannot read its " + std::to_string(kind.header_bytes) + "-byte header");
+  }
+
+  const std::uint32_t magic = big_endian_u32(header, 0);
+  if (magic != kind.magic) {
+    std::string problem = "magic number is " + std::to_string(magic) + " (" + hex32(magic) +
+                          "), expected " + std::to_string(kind.magic) + " (" + hex32(kind.magic) +
+                          ") for an IDX " + kind.noun;
+    if (magic == kind.other_magic) {
+      problem += std::string(": this looks like ") + kind.other_noun;
+    } else if ((magic >> 16) == 0x1F8B) {
+      // 1f 8b opens every gzip stream: the .gz was saved without unpacking it.
+      problem += ": this looks like a gzip file; unpack it with gunzip";
+    }
+    fail(fn, path, problem);
+  }
+
+  IdxContents contents;
+  // The header's promise: header bytes + the product of all dimensions (one byte each).
+  std::uint64_t promised = 1;
+  for (std::size_t d = 0; d < kind.dimensions.size(); ++d) {
+    const std::uint64_t value = big_endian_u32(header, 4 + 4 * d);
+    if (value == 0) fail(fn, path, std::string(kind.dimensions[d]) + " is 0");
+    if (value > kind.max_value[d]) {
+      fail(fn, path,
+           std::string(kind.dimensions[d]) + " is " + with_commas(value) +
+               ", which no real data set has (at most " + with_commas(kind.max_value[d]) + ")");
+    }
+    if (!multiply(promised, value, &promised)) {
+      fail(fn, path, "dimensions are absurd: their product does not fit in 64 bits");
+    }
+    contents.dims.push_back(value);
+  }
+  if (promised > std::numeric_limits<std::uint64_t>::max() - kind.header_bytes) {
+    fail(fn, path, "dimensions are absurd: header plus body does not fit in 64 bits");
+  }
+  promised += kind.header_bytes;
+
+  if (file_size != promised) {
+    fail(fn, path,
+         "file is " + with_commas(file_size) + " bytes, header promises " + with_commas(promised));
+  }
+
+  // Safe to allocate now: the body size equals what the file really holds.
+  const std::size_t body_bytes = static_cast<std::size_t>(promised - kind.header_bytes);
+  contents.body.resize(body_bytes);
+  if (!in.read(contents.body.data(), static_cast<std::streamsize>(body_bytes))) {
+    fail(fn, path,
+         "read only " + with_commas(static_cast<std::uint64_t>(in.gcount())) + " of its " +
+             with_commas(body_bytes) + " data bytes");
+  }
+  return contents;
+}
+
+}  // namespace
+
+Matrix read_idx_images(const std::string& path, std::size_t* image_rows, std::size_t* image_cols) {
+  const IdxContents idx = read_idx(path, images_kind());
+  const std::size_t count = idx.dims[0];
+  const std::size_t rows = idx.dims[1];
+  const std::size_t cols = idx.dims[2];
+
+  // images (N, rows·cols): image n's pixels, row after row, are the nth run of bytes.
+  Matrix images(count, rows * cols);
+  double* out = images.data();
+  const std::size_t n = idx.body.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    // x = byte / 255 maps 0..255 onto [0, 1] exactly at both ends.
+    out[i] = static_cast<unsigned char>(idx.body[i]) / kMaxPixelByte;
+  }
+  if (image_rows != nullptr) *image_rows = rows;
+  if (image_cols != nullptr) *image_cols = cols;
+  return images;
+}
+
+std::vector<std::size_t> read_idx_labels(const std::string& path) {
+  const IdxContents idx = read_idx(path, labels_kind());
+  std::vector<std::size_t> labels(idx.body.size());
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const std::size_t label = static_cast<unsigned char>(idx.body[i]);
+    if (label >= kDigitClasses) {
+      fail("read_idx_labels", path,
+           "label at index " + with_commas(i) + " is " + std::to_string(label) +
+               ", outside the digits 0..9");
+    }
+    labels[i] = label;
+  }
+  return labels;
+}
+
+Dataset load_mnist_pair(const std::string& images_path, const std::string& labels_path) {
+  Dataset data;
+  data.images = read_idx_images(images_path, &data.image_rows, &data.image_cols);
+  data.labels = read_idx_labels(labels_path);
+  if (data.images.rows() != data.labels.size()) {
+    throw data_error("load_mnist_pair: " + images_path + " has " + with_commas(data.images.rows()) +
+                     " images but " + labels_path + " has " + with_commas(data.labels.size()) +
+                     " labels; they must come from the same set. " + kDataHint);
+  }
+  return data;
+}
+
+Mnist load_mnist(const std::string& dir) {
+  const fs::path root(dir);
+  Mnist mnist;
+  mnist.train = load_mnist_pair((root / "train-images-idx3-ubyte").string(),
+                                (root / "train-labels-idx1-ubyte").string());
+  mnist.test = load_mnist_pair((root / "t10k-images-idx3-ubyte").string(),
+                               (root / "t10k-labels-idx1-ubyte").string());
+  return mnist;
+}
+
+Matrix one_hot(const std::vector<std::size_t>& labels, std::size_t classes) {
+  // t (N, K): t(n, k) = 1 if labels[n] == k, else 0.
+  Matrix t(labels.size(), classes);
+  for (std::size_t n = 0; n < labels.size(); ++n) {
+    if (labels[n] >= classes) {
+      throw std::invalid_argument(
+          "one_hot: label at index " + std::to_string(n) + " is " + std::to_string(labels[n]) +
+          ", but classes is " + std::to_string(classes) +
+          ". HINT: labels count from 0, so classes must be larger than the largest label");
+    }
+    t(n, labels[n]) = 1.0;
+  }
+  return t;
+}
+
+std::string ascii_digit(const Matrix& images, std::size_t row, std::size_t rows, std::size_t cols) {
+  std::uint64_t pixels = 0;
+  if (!multiply(rows, cols, &pixels) || pixels != images.cols()) {
+    throw std::invalid_argument("ascii_digit: images are " + images.shape() +
+                                ", but rows x cols = " + std::to_string(rows) + " x " +
+                                std::to_string(cols) + " does not equal " +
+                                std::to_string(images.cols()) +
+                                " pixels. HINT: pass the data set's image_rows and image_cols");
+  }
+  if (row >= images.rows()) {
+    throw std::invalid_argument("ascii_digit: row " + std::to_string(row) +
+                                " is out of range for images " + images.shape() +
+                                ". HINT: rows count from 0 to images.rows() - 1");
+  }
+  // From blank (0, no ink) to '@' (1, full ink), each character denser than the last.
+  static const std::string kRamp = " .:-=+*#%@";
+  const double steps = static_cast<double>(kRamp.size() - 1);
+  std::string out;
+  out.reserve(rows * (cols + 1));
+  const double* pixel = images.data() + row * images.cols();
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t c = 0; c < cols; ++c) {
+      const double raw = pixel[r * cols + c];
+      // Clamp first: a normalised or noisy image may stray outside [0, 1] (NaN draws blank).
+      const double v = raw > 0.0 ? (raw < 1.0 ? raw : 1.0) : 0.0;
+      // Nearest of the 10 levels: v · 9 rounded.
+      out += kRamp[static_cast<std::size_t>(v * steps + 0.5)];
+    }
+    out += '\n';
+  }
+  return out;
+}

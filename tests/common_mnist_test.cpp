@@ -1,0 +1,468 @@
+// tests/common_mnist_test.cpp: the IDX reader (common/mnist.h) on small files the tests
+// write themselves, valid and broken, and on the real MNIST files when `make data` has run.
+//
+// Every broken file must throw data_error whose message names the path, says what is
+// wrong, and ends with the hint to run make data.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/mnist.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::uint32_t kImagesMagic = 2051;  // IDX: unsigned bytes, 3 dimensions
+constexpr std::uint32_t kLabelsMagic = 2049;  // IDX: unsigned bytes, 1 dimension
+constexpr const char* kHint = "HINT: run make data";
+
+// The four bytes of v, most significant first, as an IDX header stores them.
+void append_u32(std::string& bytes, std::uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    bytes += static_cast<char>((v >> shift) & 0xFF);
+  }
+}
+
+void append_bytes(std::string& bytes, const std::vector<unsigned char>& values) {
+  for (unsigned char b : values) bytes += static_cast<char>(b);
+}
+
+// An IDX images file: magic, count, rows, cols, then the pixel bytes as given.
+std::string images_file(std::uint32_t count, std::uint32_t rows, std::uint32_t cols,
+                        const std::vector<unsigned char>& pixels,
+                        std::uint32_t magic = kImagesMagic) {
+  std::string bytes;
+  append_u32(bytes, magic);
+  append_u32(bytes, count);
+  append_u32(bytes, rows);
+  append_u32(bytes, cols);
+  append_bytes(bytes, pixels);
+  return bytes;
+}
+
+// An IDX labels file: magic, count = labels.size(), then the labels.
+std::string labels_file(const std::vector<unsigned char>& labels) {
+  std::string bytes;
+  append_u32(bytes, kLabelsMagic);
+  append_u32(bytes, static_cast<std::uint32_t>(labels.size()));
+  append_bytes(bytes, labels);
+  return bytes;
+}
+
+// The what() of the data_error that f throws; a test failure if f throws nothing.
+template <class F>
+std::string data_error_message(F f) {
+  try {
+    f();
+  } catch (const data_error& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected a data_error, but nothing was thrown";
+  return "";
+}
+
+testing::AssertionResult Contains(const std::string& text, const std::string& part) {
+  if (text.find(part) != std::string::npos) return testing::AssertionSuccess();
+  return testing::AssertionFailure()
+         << "the message\n  " << text << "\ndoes not contain\n  " << part;
+}
+
+testing::AssertionResult EndsWithHint(const std::string& text) {
+  const std::string hint = kHint;
+  if (text.size() >= hint.size() &&
+      text.compare(text.size() - hint.size(), hint.size(), hint) == 0) {
+    return testing::AssertionSuccess();
+  }
+  return testing::AssertionFailure()
+         << "the message\n  " << text << "\ndoes not end with\n  " << hint;
+}
+
+// A fresh, empty directory per test, removed afterwards.
+class TempDirTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    const testing::TestInfo* info = testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() / ("workbook_mnist_" + std::to_string(::getpid()) + "_" +
+                                        info->test_suite_name() + "_" + info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Writes bytes to dir/name and returns the path.
+  std::string write(const std::string& name, const std::string& bytes) const {
+    const fs::path path = dir_ / name;
+    std::ofstream out(path, std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    return path.string();
+  }
+
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  fs::path dir_;
+};
+
+class ReadIdxImagesTest : public TempDirTest {};
+class ReadIdxLabelsTest : public TempDirTest {};
+class LoadMnistPairTest : public TempDirTest {};
+class LoadMnistTest : public TempDirTest {};
+
+// ---- read_idx_images: broken files ----
+
+// A path that does not exist is named, with the reason.
+TEST_F(ReadIdxImagesTest, MissingFileIsNamed) {
+  const std::string file = path("no-such-file");
+  const std::string message = data_error_message([&] { read_idx_images(file); });
+  EXPECT_TRUE(Contains(message, "read_idx_images: " + file + ": no such file"));
+  EXPECT_TRUE(EndsWithHint(message));
+}
+
+// A directory is not mistaken for a file.
+TEST_F(ReadIdxImagesTest, DirectoryIsRejected) {
+  const std::string message = data_error_message([&] { read_idx_images(dir_.string()); });
+  EXPECT_TRUE(Contains(message, dir_.string() + ": is a directory"));
+  EXPECT_TRUE(EndsWithHint(message));
+}
+
+// A file without read permission is reported as unopenable.
+TEST_F(ReadIdxImagesTest, UnreadableFileIsRejected) {
+  const std::string file = write("locked", images_file(1, 1, 1, {0}));
+  fs::permissions(file, fs::perms::none);
+  if (std::ifstream(file).is_open()) {
+    GTEST_SKIP() << "this user (root?) can read a file without read permission";
+  }
+  const std::string message = data_error_message([&] { read_idx_images(file); });
+  EXPECT_TRUE(Contains(message, file + ": cannot be opened"));
+  EXPECT_TRUE(EndsWithHint(message));
+}
+
+// An empty file is too short for the 16-byte header.
+TEST_F(ReadIdxImagesTest, EmptyFileIsTooShortForTheHeader) {
+  const std::string file = write("empty", "");
+  const std::string message = data_error_message([&] { read_idx_images(file); });
+  EXPECT_TRUE(Contains(message, file + ": file is 0 bytes, too short for the 16-byte header"));
+  EXPECT_TRUE(EndsWithHint(message));
+}
+
+// A file cut inside the header says how long it is.
+TEST_F(ReadIdxImagesTest, TruncatedHeaderIsTooShort) {
+  const std::string file = write("short", images_file(1, 1, 1, {}).substr(0, 10));
+  const std::string message = data_error_message([&] { read_idx_images(file); });
+  EXPECT_TRUE(Contains(message, file + ": file is 10 bytes, too short for the 16-byte header"));
+}
+
+// A file cut inside the pixels gives both sizes, with thousands separators.
+TEST_F(ReadIdxImagesTest, TruncatedBodyGivesBothSizes) {
+  // 1,000 images of 28x28 promise 16 + 784,000 bytes; 1,218 pixel bytes make 1,234.
+  const std::string file =
+      write("cut", images_file(1000, 28, 28, std::vector<unsigned char>(1218)));
+  const std::string message = data_error_message([&] { read_idx_images(file); });
+  EXPECT_TRUE(Contains(message, "read_idx_images: " + file +
+                                    ": file is 1,234 bytes, header promises 784,016. " + kHint));
+}
+
+// Bytes after the promised body are an error too, not silently ignored.
+TEST_F(ReadIdxImagesTest, ExtraBytesAreRejected) {
+  // 2 images of 2x2 promise 16 + 8 = 24 bytes; one more makes 25.
+  const std::string file = write("long", images_file(2, 2, 2, std::vector<unsigned char>(9)));
+  const std::string message = data_error_message([&] { read_idx_images(file); });
+  EXPECT_TRUE(Contains(message, file + ": file is 25 bytes, header promises 24"));
+}
+
+// A foreign magic number is shown beside the expected one.
+TEST_F(ReadIdxImagesTest, WrongMagicShowsFoundAndExpected) {
+  const std::string file = write("odd", images_file(1, 1, 1, {0}, 0x12345678));
+  const std::string message = data_error_message([&] { read_idx_images(file); });
+  EXPECT_TRUE(Contains(message, file + ": magic number is 305419896 (0x12345678), expected 2051"));
+}
+
+// A labels file passed by mistake is recognised as one.
+TEST_F(ReadIdxImagesTest, LabelsFileIsRecognised) {
+  const std::string file = write("labels", labels_file({1, 2, 3, 4, 5, 6, 7, 8, 9}));
+  const std::string message = data_error_message([&] { read_idx_images(file); });
+  EXPECT_TRUE(Contains(message, "magic number is 2049"));
+  EXPECT_TRUE(Contains(message, "this looks like a labels file"));
+}
+
+// A .gz saved without unpacking it is recognised by gzip's first two bytes, 1f 8b.
+TEST_F(ReadIdxImagesTest, GzipFileIsRecognised) {
+  std::string gzip_start = {'\x1f', '\x8b', '\x08', '\x08'};
+  gzip_start += std::string(12, '\0');
+  const std::string file = write("images.gz", gzip_start);
+  const std::string message = data_error_message([&] { read_idx_images(file); });
+  EXPECT_TRUE(Contains(message, "this looks like a gzip file"));
+}
+
+// Zero images is a broken header, not an empty data set.
+TEST_F(ReadIdxImagesTest, ZeroCountIsRejected) {
+  const std::string file = write("zero-count", images_file(0, 28, 28, {}));
+  const std::string message = data_error_message([&] { read_idx_images(file); });
+  EXPECT_TRUE(Contains(message, file + ": image count is 0"));
+}
+
+// Images with zero rows are a broken header.
+TEST_F(ReadIdxImagesTest, ZeroRowsIsRejected) {
+  const std::string file = write("zero-rows", images_file(1, 0, 28, {}));
+  const std::string message = data_error_message([&] { read_idx_images(file); });
+  EXPECT_TRUE(Contains(message, file + ": rows per image is 0"));
+}
+
+// A count of 2³² − 1 is caught by the size check before anything that large is allocated.
+TEST_F(ReadIdxImagesTest, AbsurdCountFailsBeforeAllocating) {
+  // 16 + 4,294,967,295 · 784 = 3,367,254,359,296 bytes promised: 25 TB of doubles if believed.
+  const std::string file = write("huge", images_file(0xFFFFFFFF, 28, 28, {1, 2, 3}));
+  const std::string message = data_error_message([&] { read_idx_images(file); });
+  EXPECT_TRUE(Contains(message, file + ": file is 19 bytes, header promises 3,367,254,359,296"));
+}
+
+// An image side of 2³² − 1 pixels is rejected as absurd, by name.
+TEST_F(ReadIdxImagesTest, AbsurdSideIsRejected) {
+  const std::string file = write("wide", images_file(0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, {}));
+  const std::string message = data_error_message([&] { read_idx_images(file); });
+  EXPECT_TRUE(Contains(message, file + ": rows per image is 4,294,967,295"));
+}
+
+// ---- read_idx_images: valid files ----
+
+// A file of N images of r x c pixels becomes an (N, r·c) matrix.
+TEST_F(ReadIdxImagesTest, ShapeIsCountByPixels) {
+  const std::string file = write("ok", images_file(3, 2, 4, std::vector<unsigned char>(24)));
+  const Matrix images = read_idx_images(file);
+  ASSERT_EQ(images.rows(), 3u);
+  ASSERT_EQ(images.cols(), 8u);
+}
+
+// The image size from the header reaches the caller.
+TEST_F(ReadIdxImagesTest, ReportsImageSize) {
+  const std::string file = write("ok", images_file(3, 2, 4, std::vector<unsigned char>(24)));
+  std::size_t rows = 0;
+  std::size_t cols = 0;
+  read_idx_images(file, &rows, &cols);
+  EXPECT_EQ(rows, 2u);
+  EXPECT_EQ(cols, 4u);
+}
+
+// Pixel = byte / 255: 0 → 0, 51 → 0.2, 255 → 1.
+TEST_F(ReadIdxImagesTest, PixelIsByteOver255) {
+  constexpr double kPixelTol = 1e-15;  // one rounding of byte / 255.0
+  const std::string file = write("ok", images_file(1, 1, 3, {0, 51, 255}));
+  const Matrix images = read_idx_images(file);
+  ASSERT_EQ(images.cols(), 3u);
+  EXPECT_EQ(images(0, 0), 0.0);
+  EXPECT_NEAR(images(0, 1), 0.2, kPixelTol);
+  EXPECT_EQ(images(0, 2), 1.0);
+}
+
+// Image n is row n, its pixels row after row, in file order.
+TEST_F(ReadIdxImagesTest, KeepsFileOrder) {
+  // 2 images of 2x2: image 0 has bytes 0..3, image 1 has bytes 4..7, times 10.
+  const std::string file = write("ok", images_file(2, 2, 2, {0, 10, 20, 30, 40, 50, 60, 70}));
+  const Matrix images = read_idx_images(file);
+  ASSERT_EQ(images.rows(), 2u);
+  ASSERT_EQ(images.cols(), 4u);
+  for (std::size_t n = 0; n < 2; ++n) {
+    for (std::size_t j = 0; j < 4; ++j) {
+      EXPECT_EQ(images(n, j), (10.0 * (4 * n + j)) / 255.0) << "image " << n << " pixel " << j;
+    }
+  }
+}
+
+// ---- read_idx_labels ----
+
+// Labels come back as written, in order.
+TEST_F(ReadIdxLabelsTest, ReadsLabelsBack) {
+  const std::string file = write("labels", labels_file({5, 0, 4, 1, 9}));
+  EXPECT_EQ(read_idx_labels(file), (std::vector<std::size_t>{5, 0, 4, 1, 9}));
+}
+
+// A label outside 0..9 is named by its index and value.
+TEST_F(ReadIdxLabelsTest, LabelTenIsRejected) {
+  const std::string file = write("labels", labels_file({1, 2, 10}));
+  const std::string message = data_error_message([&] { read_idx_labels(file); });
+  EXPECT_TRUE(Contains(message, "read_idx_labels: " + file + ": label at index 2 is 10"));
+  EXPECT_TRUE(EndsWithHint(message));
+}
+
+// An images file passed by mistake is recognised as one.
+TEST_F(ReadIdxLabelsTest, ImagesFileIsRecognised) {
+  const std::string file = write("images", images_file(1, 1, 1, {0}));
+  const std::string message = data_error_message([&] { read_idx_labels(file); });
+  EXPECT_TRUE(Contains(message, "magic number is 2051"));
+  EXPECT_TRUE(Contains(message, "this looks like an images file"));
+}
+
+// A labels file cut short gives both sizes.
+TEST_F(ReadIdxLabelsTest, TruncatedBodyGivesBothSizes) {
+  const std::string file = write("cut", labels_file({1, 2, 3, 4}).substr(0, 10));
+  const std::string message = data_error_message([&] { read_idx_labels(file); });
+  EXPECT_TRUE(Contains(message, file + ": file is 10 bytes, header promises 12"));
+}
+
+// Zero labels is a broken header.
+TEST_F(ReadIdxLabelsTest, ZeroCountIsRejected) {
+  const std::string file = write("zero", labels_file({}));
+  const std::string message = data_error_message([&] { read_idx_labels(file); });
+  EXPECT_TRUE(Contains(message, file + ": label count is 0"));
+}
+
+// A missing labels file is named.
+TEST_F(ReadIdxLabelsTest, MissingFileIsNamed) {
+  const std::string file = path("absent");
+  const std::string message = data_error_message([&] { read_idx_labels(file); });
+  EXPECT_TRUE(Contains(message, "read_idx_labels: " + file + ": no such file"));
+}
+
+// ---- load_mnist_pair, load_mnist ----
+
+// Images and labels are paired in order, with the image size.
+TEST_F(LoadMnistPairTest, PairsImagesWithLabels) {
+  const std::string images = write("images", images_file(2, 1, 2, {0, 255, 255, 0}));
+  const std::string labels = write("labels", labels_file({3, 8}));
+  const Dataset data = load_mnist_pair(images, labels);
+  ASSERT_EQ(data.images.rows(), 2u);
+  ASSERT_EQ(data.labels.size(), 2u);
+  EXPECT_EQ(data.image_rows, 1u);
+  EXPECT_EQ(data.image_cols, 2u);
+  EXPECT_EQ(data.images(1, 0), 1.0);
+  EXPECT_EQ(data.labels[1], 8u);
+}
+
+// Different counts name both files and both counts.
+TEST_F(LoadMnistPairTest, CountMismatchNamesBothFiles) {
+  const std::string images = write("images", images_file(2, 1, 1, {0, 0}));
+  const std::string labels = write("labels", labels_file({1, 2, 3}));
+  const std::string message = data_error_message([&] { load_mnist_pair(images, labels); });
+  EXPECT_TRUE(Contains(message, images + " has 2 images but " + labels + " has 3 labels"));
+  EXPECT_TRUE(EndsWithHint(message));
+}
+
+// load_mnist reads the four canonical names under the directory it is given.
+TEST_F(LoadMnistTest, ReadsTheFourCanonicalFiles) {
+  write("train-images-idx3-ubyte", images_file(3, 1, 1, {0, 0, 0}));
+  write("train-labels-idx1-ubyte", labels_file({1, 2, 3}));
+  write("t10k-images-idx3-ubyte", images_file(2, 1, 1, {0, 0}));
+  write("t10k-labels-idx1-ubyte", labels_file({4, 5}));
+  const Mnist mnist = load_mnist(dir_.string());
+  EXPECT_EQ(mnist.train.labels, (std::vector<std::size_t>{1, 2, 3}));
+  EXPECT_EQ(mnist.test.labels, (std::vector<std::size_t>{4, 5}));
+}
+
+// A directory without the files names the first file it looked for.
+TEST_F(LoadMnistTest, EmptyDirectoryNamesTheMissingFile) {
+  const std::string message = data_error_message([&] { load_mnist(dir_.string()); });
+  EXPECT_TRUE(Contains(message, path("train-images-idx3-ubyte") + ": no such file"));
+  EXPECT_TRUE(EndsWithHint(message));
+}
+
+// ---- the real MNIST, when `make data` has fetched it (tests run from the repo root) ----
+
+class LoadMnistRealDataTest : public testing::Test {
+ protected:
+  static constexpr const char* kDir = "data/mnist";
+
+  void SetUp() override {
+    if (!fs::is_directory(kDir)) {
+      GTEST_SKIP() << kDir << " not found (tests run from the repository root): run make data";
+    }
+    // Loaded once for the whole suite: 60,000 images take a noticeable fraction of a second.
+    if (!mnist_) mnist_ = load_mnist(kDir);
+  }
+
+  static std::optional<Mnist> mnist_;
+};
+
+std::optional<Mnist> LoadMnistRealDataTest::mnist_;
+
+// The training set is 60,000 images of 28x28 = 784 pixels.
+TEST_F(LoadMnistRealDataTest, TrainingSetIs60000By784) {
+  ASSERT_EQ(mnist_->train.images.rows(), 60000u);
+  ASSERT_EQ(mnist_->train.images.cols(), 784u);
+  EXPECT_EQ(mnist_->train.labels.size(), 60000u);
+}
+
+// The test set is 10,000 images of 784 pixels.
+TEST_F(LoadMnistRealDataTest, TestSetIs10000By784) {
+  ASSERT_EQ(mnist_->test.images.rows(), 10000u);
+  ASSERT_EQ(mnist_->test.images.cols(), 784u);
+  EXPECT_EQ(mnist_->test.labels.size(), 10000u);
+}
+
+// The first training image is the famous 5 (the book's Figure 3-24).
+TEST_F(LoadMnistRealDataTest, FirstTrainingLabelIsFive) {
+  EXPECT_EQ(mnist_->train.labels.at(0), 5u);
+}
+
+// The first test image is a 7.
+TEST_F(LoadMnistRealDataTest, FirstTestLabelIsSeven) { EXPECT_EQ(mnist_->test.labels.at(0), 7u); }
+
+// Every pixel of both sets lies in [0, 1].
+TEST_F(LoadMnistRealDataTest, EveryPixelIsInUnitInterval) {
+  for (const Matrix* images : {&mnist_->train.images, &mnist_->test.images}) {
+    const double* x = images->data();
+    std::size_t outside = 0;
+    for (std::size_t i = 0; i < images->size(); ++i) outside += (x[i] < 0.0 || x[i] > 1.0);
+    EXPECT_EQ(outside, 0u);
+  }
+}
+
+// ---- one_hot ----
+
+// N labels become an (N, classes) matrix.
+TEST(OneHotTest, ShapeIsCountByClasses) {
+  const Matrix t = one_hot({3, 0, 9});
+  ASSERT_EQ(t.rows(), 3u);
+  ASSERT_EQ(t.cols(), 10u);
+}
+
+// Row n holds a single 1, in column labels[n].
+TEST(OneHotTest, SingleOneInTheLabelsColumn) {
+  const std::vector<std::size_t> labels = {2, 0, 1};
+  const Matrix t = one_hot(labels, 3);
+  ASSERT_EQ(t.rows(), 3u);
+  ASSERT_EQ(t.cols(), 3u);
+  for (std::size_t n = 0; n < 3; ++n) {
+    for (std::size_t k = 0; k < 3; ++k) {
+      EXPECT_EQ(t(n, k), k == labels[n] ? 1.0 : 0.0) << "row " << n << " column " << k;
+    }
+  }
+}
+
+// A label with no column of its own is refused.
+TEST(OneHotTest, LabelBeyondClassesThrows) {
+  EXPECT_THROW(one_hot({1, 10}, 10), std::invalid_argument);
+}
+
+// ---- ascii_digit ----
+
+// One text line per pixel row, one character per pixel.
+TEST(AsciiDigitTest, OneLinePerPixelRow) {
+  const Matrix images(1, 6);  // one 2x3 image, all 0
+  EXPECT_EQ(ascii_digit(images, 0, 2, 3), "   \n   \n");
+}
+
+// No ink draws a blank, full ink '@', half ink the middle of " .:-=+*#%@".
+TEST(AsciiDigitTest, InkPicksTheCharacter) {
+  const Matrix images = {{0.0, 0.5, 1.0}};  // 0.5 · 9 = 4.5 rounds to 5: '+'
+  EXPECT_EQ(ascii_digit(images, 0, 1, 3), " +@\n");
+}
+
+// An image size that does not match the columns is refused.
+TEST(AsciiDigitTest, WrongImageSizeThrows) {
+  const Matrix images(1, 6);
+  EXPECT_THROW(ascii_digit(images, 0, 28, 28), std::invalid_argument);
+}
+
+// A row past the last image is refused.
+TEST(AsciiDigitTest, RowOutOfRangeThrows) {
+  const Matrix images(2, 4);
+  EXPECT_THROW(ascii_digit(images, 2, 2, 2), std::invalid_argument);
+}
+
+}  // namespace
