@@ -7,6 +7,7 @@
 # Objects sit at their source path under build/<config>/obj/, so a stub and its
 # solution never share an object file. Header changes are tracked (-MMD).
 
+SHELL    := bash
 CXX      ?= g++
 CXXSTD   := -std=c++20
 WARNINGS := -Wall -Wextra -Wpedantic
@@ -33,7 +34,8 @@ code = $(addprefix $(2)/$(1)/,$(call exercises,$(1))) $(addprefix chapters/$(1)/
 objs = $(patsubst %.cpp,build/$(1)/obj/%.o,$(2))
 
 # The chapter named by CH=3, CH=03 or CH=03_gradient_descent.
-CH_NUM := $(if $(CH),$(shell printf '%02d' $$((10#$(firstword $(subst _, ,$(CH))))) 2>/dev/null))
+CH_WORD := $(firstword $(subst _, ,$(CH)))
+CH_NUM := $(if $(CH),$(shell [[ "$(CH_WORD)" =~ ^[0-9]+$$ ]] && printf '%02d' $$((10#$(CH_WORD)))))
 CH_DIR := $(if $(CH_NUM),$(filter $(CH_NUM)_%,$(CHAPTERS)))
 
 GTEST_HEADER := $(firstword $(wildcard /usr/include/gtest/gtest.h /usr/local/include/gtest/gtest.h))
@@ -107,8 +109,8 @@ help:
 	@bash tools/help.sh $(CHAPTERS)
 
 require-ch:
-	@test -n "$(CH_DIR)" || { echo "error: CH='$(CH)' names no chapter. Chapters: $(CHAPTERS)"; \
-	  echo "HINT: make check CH=03"; exit 2; }
+	@test -n "$(CH_DIR)" || { echo "error: $(if $(CH),CH=$(CH) names no chapter,this command needs a chapter: CH=NN)."; \
+	  echo "Chapters: $(CHAPTERS)"; echo "HINT: make $(firstword $(MAKECMDGOALS)) CH=$(or $(CH_NUM),00)"; exit 2; }
 
 check: require-ch
 	@bash tools/check.sh $(CH_DIR) build/learner/bin/$(CH_DIR)_test$(LEARNER_SUFFIX) "$(PREVIOUS)"
@@ -125,6 +127,19 @@ watch: require-ch
 
 reset: require-ch
 	@bash tools/reset.sh $(CH_DIR) "$(CONFIRM)"
+
+# Real MNIST in data/mnist/, each file verified by SHA-256 (see tools/fetch_mnist.sh).
+DATA ?= data/mnist
+data:
+	@bash tools/fetch_mnist.sh $(DATA)
+
+# The main job: fetch the data if needed, then train the reference two-layer net with the
+# book's settings (784-50-10, batch 100, lr 0.1, 10,000 iterations).
+MNIST_CHAPTER := $(filter 07_%,$(CHAPTERS))
+mnist: data
+	@test -n "$(MNIST_CHAPTER)" || { echo "error: chapter 07 is not in this checkout"; exit 1; }
+	@$(MAKE) --no-print-directory build/reference/bin/$(MNIST_CHAPTER)_program
+	@./build/reference/bin/$(MNIST_CHAPTER)_program --data $(DATA) $(ARGS)
 
 # The maintainers' and CI's command: every test on solutions/, then the proof that the
 # tests bite on the stubs. Ends with "N passed, N failed".

@@ -60,14 +60,17 @@ if [ -n "$where" ]; then
     echo "taken from the solutions: make check CH=$num PREVIOUS=solutions"
     exit 1
   fi
-  todo=$(awk -v stop="$line" 'NR <= stop && /TODO/ { found = NR ": " $0 } END { print found }' "$file")
-  [ -n "$todo" ] && todo="$file:$todo"
+  todo_line=$(awk -v stop="$line" 'NR <= stop && /TODO/ { found = NR } END { print found }' "$file")
+  [ -n "$todo_line" ] && todo="$file:$todo_line"
 fi
 if [ -z "$todo" ]; then
-  todo=$(grep -n 'TODO' $(exercise_files "$ch" | sed "s#^#chapters/$ch/#") 2>/dev/null | head -n 1)
+  todo=$(grep -n 'TODO' $(exercise_files "$ch" | sed "s#^#chapters/$ch/#") 2>/dev/null | head -n 1 | cut -d: -f1,2)
 fi
 if [ -n "$todo" ]; then
-  echo "Work on: $(echo "$todo" | sed -E 's/:[[:space:]]+/: /')"
+  # The TODO comment in full: its line and the comment lines that continue it.
+  file=${todo%:*} line=${todo##*:}
+  echo "Work on $file:$line"
+  awk -v start="$line" 'NR == start { print; next } NR > start && /^[[:space:]]*\/\// { print; next } NR > start { exit }' "$file"
 else
   echo "No TODO is left, so your code runs but gives a different answer: read the first failure above."
 fi
