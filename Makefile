@@ -15,6 +15,8 @@ CPPFLAGS := -I. -MMD -MP
 # -ffp-contract=off: no fused multiply-add, so results do not depend on the CPU.
 learner_CXXFLAGS   := -O1 -g -ffp-contract=off -DMATRIX_CHECKED -D_GLIBCXX_ASSERTIONS
 reference_CXXFLAGS := -O2 -ffp-contract=off -DNDEBUG
+# The solutions under AddressSanitizer and UndefinedBehaviorSanitizer (make sanitize).
+sanitize_CXXFLAGS  := -O1 -g -ffp-contract=off -fsanitize=address,undefined -fno-omit-frame-pointer -DMATRIX_CHECKED
 LDLIBS   := -pthread
 TESTLIBS := -lgtest -pthread
 
@@ -42,7 +44,7 @@ GTEST_HEADER := $(firstword $(wildcard /usr/include/gtest/gtest.h /usr/local/inc
 NEED_GTEST = $(if $(GTEST_HEADER),,$(error GoogleTest is not installed. HINT: sudo apt-get install libgtest-dev))
 
 .DEFAULT_GOAL := help
-.PHONY: help check progress run watch reset test data mnist clean require-ch
+.PHONY: help check progress run watch reset test data mnist sanitize fuzz mutants clean require-ch
 
 # ---------------------------------------------------------------------------------------
 # One set of rules per chapter. PREV holds the chapters before it (01.. ; 00 stands alone).
@@ -63,6 +65,8 @@ build/reference/bin/$(1)_test: $$(call objs,reference,$$($(1)_REF) $(COMMON_SRC)
 build/learner/bin/$(1)_program: $$(call objs,learner,$$($(1)_OWN) $(COMMON_SRC) chapters/$(1)/main.cpp)
 build/learner/bin/$(1)_program_prev_solutions: $$(call objs,learner,$$($(1)_MIX) $(COMMON_SRC) chapters/$(1)/main.cpp)
 build/reference/bin/$(1)_program: $$(call objs,reference,$$($(1)_REF) $(COMMON_SRC) chapters/$(1)/main.cpp)
+build/sanitize/bin/$(1)_test: $$(call objs,sanitize,$$($(1)_REF) $(COMMON_SRC) tests/$(1)_test.cpp $(TEST_MAIN))
+build/sanitize/bin/$(1)_program: $$(call objs,sanitize,$$($(1)_REF) $(COMMON_SRC) chapters/$(1)/main.cpp)
 endef
 
 PREV :=
@@ -71,11 +75,15 @@ $(foreach c,$(CHAPTERS),$(eval $(call chapter_rules,$(c)))$(if $(filter 00_%,$(c
 # Tests of common/ (Matrix, MNIST reader, SVG) in one binary per configuration.
 build/reference/bin/common_test: $(call objs,reference,$(COMMON_SRC) $(COMMON_TESTS) $(TEST_MAIN))
 build/learner/bin/common_test: $(call objs,learner,$(COMMON_SRC) $(COMMON_TESTS) $(TEST_MAIN))
+build/sanitize/bin/common_test: $(call objs,sanitize,$(COMMON_SRC) $(COMMON_TESTS) $(TEST_MAIN))
 
 # Link rules. (Written out one by one: a pattern rule with two targets would mean
 # "one command makes both".)
-LINK_TEST = $(NEED_GTEST)@mkdir -p $(@D) && echo "  LINK  $@" && $(CXX) $^ -o $@ $(TESTLIBS)
-LINK_PROGRAM = @mkdir -p $(@D) && echo "  LINK  $@" && $(CXX) $^ -o $@ $(LDLIBS)
+# The sanitizers need their runtime at link time too.
+config_LDFLAGS = $(if $(filter build/sanitize/%,$@),-fsanitize=address$(,)undefined)
+, := ,
+LINK_TEST = $(NEED_GTEST)@mkdir -p $(@D) && echo "  LINK  $@" && $(CXX) $(config_LDFLAGS) $^ -o $@ $(TESTLIBS)
+LINK_PROGRAM = @mkdir -p $(@D) && echo "  LINK  $@" && $(CXX) $(config_LDFLAGS) $^ -o $@ $(LDLIBS)
 build/%_test:
 	$(LINK_TEST)
 build/%_test_prev_solutions:
@@ -94,6 +102,11 @@ build/reference/obj/%.o: %.cpp
 	@mkdir -p $(@D)
 	@echo "  CXX   $<  (reference)"
 	@$(CXX) $(CXXSTD) $(WARNINGS) $(CPPFLAGS) $(reference_CXXFLAGS) -c $< -o $@
+
+build/sanitize/obj/%.o: %.cpp
+	@mkdir -p $(@D)
+	@echo "  CXX   $<  (sanitize)"
+	@$(CXX) $(CXXSTD) $(WARNINGS) $(CPPFLAGS) $(sanitize_CXXFLAGS) -c $< -o $@
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 
@@ -118,8 +131,10 @@ check: require-ch
 progress:
 	@bash tools/progress.sh $(CHAPTERS)
 
+# The build's own output is shown only when it fails, so the program's output stays clean.
 run: require-ch
-	@$(MAKE) --no-print-directory $(RUN_BIN)
+	@mkdir -p build && $(MAKE) --no-print-directory $(RUN_BIN) >build/run-build.log 2>&1 || \
+	  { grep -v '^  \(CXX\|LINK\) ' build/run-build.log; exit 1; }
 	@./$(RUN_BIN) $(ARGS)
 
 watch: require-ch
@@ -138,13 +153,28 @@ data:
 MNIST_CHAPTER := $(filter 07_%,$(CHAPTERS))
 mnist: data
 	@test -n "$(MNIST_CHAPTER)" || { echo "error: chapter 07 is not in this checkout"; exit 1; }
-	@$(MAKE) --no-print-directory build/reference/bin/$(MNIST_CHAPTER)_program
+	@mkdir -p build && $(MAKE) --no-print-directory build/reference/bin/$(MNIST_CHAPTER)_program >build/run-build.log 2>&1 || \
+	  { grep -v '^  \(CXX\|LINK\) ' build/run-build.log; exit 1; }
 	@./build/reference/bin/$(MNIST_CHAPTER)_program --data $(DATA) $(ARGS)
 
 # The maintainers' and CI's command: every test on solutions/, then the proof that the
 # tests bite on the stubs. Ends with "N passed, N failed".
 test:
 	@bash tools/test.sh $(CHAPTERS)
+
+# Quality gates (issue: never crash, never lie). Each is a script in tools/.
+# make sanitize: every test on solutions/ under ASan + UBSan (leaks included).
+sanitize:
+	@bash tools/sanitize.sh $(CHAPTERS)
+
+# make fuzz [FUZZ_SECONDS=60]: libFuzzer on the IDX reader, from tests/fuzz/corpus.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@bash tools/fuzz.sh $(FUZZ_SECONDS)
+
+# make mutants: apply each plausible bug in tests/mutants/ to solutions/; tests must fail.
+mutants:
+	@bash tools/mutants.sh
 
 clean:
 	rm -rf build out

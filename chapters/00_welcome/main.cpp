@@ -12,13 +12,15 @@ int main(int argc, char** argv) {
     const Matrix a = {{1, 2}, {3, 4}};
     std::cout << "a: " << a << "\n";
     std::cout << "a.shape: " << a.shape() << "\n";
-    std::cout << "mean(a): " << mean(a) << "   (expected 2.5)\n";
+    const double m = mean(a);
+    std::cout << "mean(a): " << m << "   (expected 2.5)\n";
 
     const Matrix x = {{1, 0}, {0, 1}, {2, 3}};
     const Matrix W = {{1, 2}, {3, 4}};
     const Matrix b = {{10, 20}};
     std::cout << "x " << x.shape() << " . W " << W.shape() << " + b " << b.shape() << "\n";
-    std::cout << "affine(x, W, b): " << affine(x, W, b)
+    const Matrix y = affine(x, W, b);
+    std::cout << "affine(x, W, b): " << y
               << "   (expected [[11, 22], [13, 24], [21, 36]])\n";
     return 0;
   });
