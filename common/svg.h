@@ -29,10 +29,13 @@
 
 #include "common/matrix.h"
 
+// Every member of these structs has a default ({} or a value), so an initializer may stop
+// early, Series{x, y, "label"} or Plot{.title = "loss"}, without a -Wextra warning.
+
 // One line through the points (x[i], y[i]); x and y have the same length.
 struct Series {
-  std::vector<double> x, y;
-  std::string label;       // legend text; empty: not in the legend
+  std::vector<double> x{}, y{};
+  std::string label{};     // legend text; empty: not in the legend
   std::string color = "";  // an SVG colour ("#d62728", "black"); empty: the next palette colour
   bool markers = false;    // a dot at every point
   bool dashed = false;
@@ -42,9 +45,9 @@ struct Series {
 // Level curves f(x, y) = level of one function over the whole plot area, found by
 // marching squares on a grid of samples × samples cells.
 struct Contour {
-  std::function<double(double, double)> f;
-  std::vector<double> levels;
-  std::string label;  // legend text; empty: not in the legend
+  std::function<double(double, double)> f{};
+  std::vector<double> levels{};
+  std::string label{};  // legend text; empty: not in the legend
   std::string color = "#999999";
   int samples = 100;
 };
@@ -53,36 +56,37 @@ struct Contour {
 // All arrows are scaled by one factor so the longest is as long as the smallest gap
 // between grid points (one cell). Meant for linear axes.
 struct Quiver {
-  std::vector<double> x, y, dx, dy;
-  std::string label;  // legend text; empty: not in the legend
+  std::vector<double> x{}, y{}, dx{}, dy{};
+  std::string label{};  // legend text; empty: not in the legend
   std::string color = "#444444";
 };
 
-enum class LegendCorner { top_right, top_left, bottom_right, bottom_left };
+// Where the legend goes; `best` picks the corner that hides the fewest data points.
+enum class LegendCorner { best, top_right, top_left, bottom_right, bottom_left };
 
 struct Plot {
-  std::string title, x_label, y_label;
+  std::string title{}, x_label{}, y_label{};
   bool log_x = false, log_y = false;
-  std::vector<Series> series;
+  std::vector<Series> series{};
   // {low, high} in data units; empty: chosen from the data (series and arrow starts).
-  std::optional<std::pair<double, double>> x_range, y_range;
-  std::vector<Contour> contours;  // drawn first, under the series
-  std::vector<Quiver> quivers;
-  LegendCorner legend = LegendCorner::top_right;
+  std::optional<std::pair<double, double>> x_range{}, y_range{};
+  std::vector<Contour> contours{};  // drawn first, under the series
+  std::vector<Quiver> quivers{};
+  LegendCorner legend = LegendCorner::best;
   int width = 640, height = 480;  // of the whole picture, in pixels
 };
 
 // Small greyscale images in a grid, row after row, a caption under each.
 struct ImageGrid {
-  std::string title;
+  std::string title{};
   // (N, height·width): image n is row n, its pixels row after row. 0 is the white
   // background, 1 is black ink; values outside [0, 1] are clamped.
-  Matrix images;
+  Matrix images{};
   std::size_t width = 28, height = 28;
-  std::vector<std::string> captions;  // one per image, or none at all
-  std::vector<bool> marked;           // true: red frame and caption (a mistake); may be empty
-  std::size_t columns = 10;           // images per row of the grid
-  int scale = 3;                      // screen pixels per image pixel
+  std::vector<std::string> captions{};  // one per image, or none at all
+  std::vector<bool> marked{};           // true: red frame and caption (a mistake); may be empty
+  std::size_t columns = 10;             // images per row of the grid
+  int scale = 3;                        // screen pixels per image pixel
 };
 
 // Writes the picture to `path`, creating its parent directories. Throws
@@ -100,6 +104,7 @@ std::string render_svg(const ImageGrid& grid);
 
 // Evenly spaced ticks whose step is 1, 2 or 5 × 10^k, the smallest such step that needs
 // at most max_ticks (≥ 3) ticks to cover [lo, hi]: the first tick is ≤ lo, the last ≥ hi.
+// Always at least two ticks.
 std::vector<double> nice_ticks(double lo, double hi, int max_ticks = 8);
 
 // Powers of ten inside [lo, hi] (0 < lo < hi): every k-th decade, k the smallest of
