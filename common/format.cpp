@@ -2,14 +2,44 @@
 #include "common/format.h"
 
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <cstdio>
 
 std::string repr(double x) {
-  // std::to_chars with no precision gives the shortest round-trip form, the same rule
-  // Python's repr follows (both pick the fewest digits that read back to the same double).
+  if (std::isnan(x)) return "nan";
+  if (std::isinf(x)) return x < 0 ? "-inf" : "inf";
+  // std::to_chars in scientific form gives the shortest digits that read back as exactly
+  // x, the same digits Python's repr picks: "-6.11110793e-10" → sign, digits, exponent.
   char buf[64];
-  const auto result = std::to_chars(buf, buf + sizeof buf, x);
-  return std::string(buf, result.ptr);
+  const auto end = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::scientific).ptr;
+  const std::string sci_text(buf, end);
+  const std::size_t e = sci_text.find('e');
+  const bool negative = sci_text[0] == '-';
+  std::string digits;
+  for (std::size_t k = negative ? 1 : 0; k < e; ++k)
+    if (sci_text[k] != '.') digits += sci_text[k];
+  const int exponent = std::stoi(sci_text.substr(e + 1));
+  std::string out = negative ? "-" : "";
+  // Python's rule: plain notation when 1e-4 <= |x| < 1e16, scientific otherwise.
+  if (exponent >= -4 && exponent < 16) {
+    if (exponent < 0) {
+      out += "0." + std::string(static_cast<std::size_t>(-exponent - 1), '0') + digits;
+    } else {
+      const std::size_t point = static_cast<std::size_t>(exponent) + 1;
+      if (digits.size() <= point) {
+        out += digits + std::string(point - digits.size(), '0') + ".0";
+      } else {
+        out += digits.substr(0, point) + "." + digits.substr(point);
+      }
+    }
+    return out;
+  }
+  out += digits.substr(0, 1);
+  if (digits.size() > 1) out += "." + digits.substr(1);
+  char exp_text[16];
+  std::snprintf(exp_text, sizeof exp_text, "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
+  return out + exp_text;
 }
 
 std::string sci(double x, int digits) {

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-// The shortest text that reads back as exactly x, as Python's repr(x) and print(x) show a
-// float: 0.1999999999990898, 6.00000000000378, 1e-05, -2.58983747e+13 stays exact too.
+// The shortest text that reads back as exactly x, laid out as Python's repr(x) and
+// print(x) show a float: 0.1999999999990898, 6.0, 0.0001, 1e-05, 1e+16, -2.58983747e+13.
 std::string repr(double x);
 
 // printf's %.{digits}e: sci(-6.111107929e-10, 8) == "-6.11110793e-10" (numpy's style
