@@ -1,0 +1,33 @@
+// 03_gradient_descent/gradient_descent.cpp: one step downhill, then many. Contracts are in
+// gradient_descent.h.
+#include "chapters/03_gradient_descent/gradient_descent.h"
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+
+#include "chapters/02_gradient/gradient.h"
+#include "common/not_implemented.h"
+
+// One step of gradient descent with learning rate lr:
+//   x_new = x − lr · ∇f(x)
+// ∇f(x) by numerical_gradient (chapter 02). Returns the new point; x is not changed.
+Vector gradient_step(const FunctionND& f, const Vector& x, double lr) {
+  // TODO: take the gradient of f at x with numerical_gradient, then return a copy of x
+  // with lr · gradient subtracted from each entry. Do not work out the gradient by hand:
+  // the function must work for any f.
+  (void)f, (void)x, (void)lr;
+  throw not_implemented("gradient_step");
+}
+
+// step_num steps of gradient descent from init_x:
+//   x_0 = init_x,   x_{k+1} = x_k − lr · ∇f(x_k)
+// Returns the end point and the path, start and end included: step_num + 1 points.
+// A negative step_num throws std::invalid_argument.
+DescentResult gradient_descent(const FunctionND& f, const Vector& init_x, double lr, int step_num) {
+  // TODO: throw std::invalid_argument if step_num < 0. Then start at init_x, record it in
+  // the path, and take step_num steps with gradient_step, recording each new point. Fill
+  // in both fields of the result: path (step_num + 1 points) and x (the last point).
+  (void)f, (void)init_x, (void)lr, (void)step_num;
+  throw not_implemented("gradient_descent");
+}
