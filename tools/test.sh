@@ -5,6 +5,7 @@
 #  3. the bite check: each chapter's exercise tests, linked with the untouched stubs of
 #     that chapter (earlier chapters from solutions/), must all fail
 #  4. every stub still has its TODO and its not_implemented throw
+#  5. each output block marked in a lesson matches what the program prints now
 # Ends with "N passed, N failed"; exits 1 if anything failed.
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -93,6 +94,15 @@ for ch in "$@"; do
     fi
   done
 done
+
+echo "== lessons show what the programs print =="
+out=build/test-readme-outputs.log
+bash tools/readme_outputs.sh "$@" >"$out" 2>&1
+grep -v ' passed, .* failed$' "$out"
+p=$(tail -n 1 "$out" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1/p')
+f=$(tail -n 1 "$out" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\2/p')
+passed=$((passed + ${p:-0}))
+failed=$((failed + ${f:-1}))
 
 echo
 echo "$passed passed, $failed failed"

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# tools/readme_outputs.sh CHAPTER...: the lessons show what the programs print; this checks
+# they still do. In a chapter README, a code block right after a line
+#   <!-- program-output: ARGS -->
+# must equal, byte for byte, the stdout of that chapter's reference program run with ARGS
+# (ARGS may be empty). Prints one line per block and "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.." || exit 1
+passed=0 failed=0
+for ch in "$@"; do
+  readme=chapters/$ch/README.md
+  bin=build/reference/bin/${ch}_program
+  [ -f "$readme" ] || continue
+  # Each marked block: the line number of its marker.
+  while IFS=: read -r line _; do
+    args=$(sed -n "${line}p" "$readme" | sed -E 's/.*program-output:[[:space:]]*(.*)[[:space:]]*-->.*/\1/' | sed -E 's/[[:space:]]+$//')
+    expected=$(awk -v start="$line" 'NR > start && /^```/ { if (open) exit; open = 1; next } open { print }' "$readme")
+    if [ ! -x "$bin" ] && ! make --no-print-directory -s "$bin" >/dev/null 2>&1; then
+      echo "FAIL: $readme:$line: $bin does not build"
+      failed=$((failed + 1))
+      continue
+    fi
+    # shellcheck disable=SC2086 # ARGS are words, as on a command line
+    actual=$(timeout 600 "$bin" $args 2>/dev/null)
+    if [ "$expected" == "$actual" ]; then
+      passed=$((passed + 1))
+      printf '  %-34s README block at line %d matches the program%s\n' "$ch" "$line" "${args:+ ($args)}"
+    else
+      failed=$((failed + 1))
+      echo "FAIL: $readme:$line: the block differs from what '$bin $args' prints now:"
+      diff <(echo "$expected") <(echo "$actual") | head -n 10
+    fi
+  done < <(grep -n 'program-output:' "$readme")
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
