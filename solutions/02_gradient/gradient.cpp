@@ -1,0 +1,58 @@
+// 02_gradient/gradient.cpp: the gradient by central differences. Contracts are in
+// gradient.h.
+#include "chapters/02_gradient/gradient.h"
+
+#include <cstddef>
+
+#include "chapters/01_numerical_diff/numerical_diff.h"
+#include "common/not_implemented.h"
+
+// ∇f(x) = (∂f/∂x₀, …, ∂f/∂xₙ₋₁), each by the central difference with h = 1e-4:
+//   ∂f/∂xᵢ ≈ (f(x + h·eᵢ) − f(x − h·eᵢ)) / 2h
+// x is not changed. Returns a Vector of x's length.
+Vector numerical_gradient(const FunctionND& f, const Vector& x) {
+  Vector grad(x.size());
+  // A copy to perturb: x is const, and the caller's point must stay where it is.
+  Vector point = x;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    // f along axis i alone, every other coordinate held at x: a function of one
+    // variable, as in chapter 01's partial derivatives (the book's function_tmp1).
+    const Function1D along_axis = [&](double t) {
+      point[i] = t;
+      return f(point);
+    };
+    // ∂f/∂xᵢ ≈ (f(x + h·eᵢ) − f(x − h·eᵢ)) / 2h
+    grad[i] = numerical_diff(along_axis, x[i], kDiffStep);
+    // Put xᵢ back by copying the original, not by adding h: (x − h) + h can differ from
+    // x in the last bit, and the next partial must be taken at x itself.
+    point[i] = x[i];
+  }
+  return grad;
+}
+
+// The same over every entry of a Matrix of parameters:
+//   ∂f/∂W(i,j) ≈ (f(W with W(i,j)+h) − f(W with W(i,j)−h)) / 2h,   h = 1e-4
+// W is perturbed in place, one entry at a time, and f is called with W itself; each entry
+// is restored to its exact original value, so W leaves bit-for-bit as it came.
+Matrix numerical_gradient(const std::function<double(const Matrix&)>& f, Matrix& W) {
+  const double h = kDiffStep;
+  // Same shape as W: entry (i, j) of the gradient belongs to entry (i, j) of W.
+  Matrix grad(W.rows(), W.cols());
+  // Storage is row-major and contiguous, so one index k walks every (i, j) once.
+  double* w = W.data();
+  double* g = grad.data();
+  for (std::size_t k = 0; k < W.size(); ++k) {
+    // Perturb W itself, not a copy: f may read the weights through a reference of its
+    // own (a network's loss) rather than through its argument.
+    const double original = w[k];
+    w[k] = original + h;
+    const double f_plus = f(W);
+    w[k] = original - h;
+    const double f_minus = f(W);
+    // Restore from the saved value: (original + h) − h need not equal original.
+    w[k] = original;
+    // ∂f/∂W(i,j) ≈ (f(W + h·Eᵢⱼ) − f(W − h·Eᵢⱼ)) / 2h
+    g[k] = (f_plus - f_minus) / (2 * h);
+  }
+  return grad;
+}
