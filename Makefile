@@ -178,3 +178,8 @@ mutants:
 
 clean:
 	rm -rf build out
+
+# make bench: Google Benchmark on the fast kernels (common/fast.h) and the training loop,
+# built under build/bench/ (tools/bench.sh; BENCH_FLAGS, BENCH_ARGS, BENCH_FILTER).
+bench:
+	@bash tools/bench.sh

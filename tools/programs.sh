@@ -1,0 +1,58 @@
+# tools/programs.sh: how the quality gates run each chapter's program (sourced by
+# tools/sanitize.sh and tools/determinism.sh).
+#
+# The gates run every chapter's main.cpp once or twice; a few programs are too slow for
+# that with their defaults (most of all under AddressSanitizer), so they get quick
+# arguments here. Programs that read MNIST are skipped, with a message, when
+# data/mnist/ does not hold the four files.
+
+MNIST_FILES=(train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte)
+
+# program_args CHAPTER GATE → the quick arguments of the chapter's program for GATE
+# (sanitize or determinism); empty means the defaults.
+program_args() {
+  case "$1:$2" in
+    # 10,000 training iterations by default: minutes, and far more under ASan.
+    07_*:sanitize | 08_*:sanitize) echo "--iters 50" ;;
+    07_*:determinism | 08_*:determinism) echo "--iters 300" ;;
+    *) echo "" ;;
+  esac
+}
+
+# program_flags_unknown CHAPTER ARGS... → prints each --flag in ARGS that the chapter's
+# main.cpp does not define (a stale entry in program_args); silent when all are known.
+program_flags_unknown() {
+  local ch=$1 arg name
+  shift
+  for arg in "$@"; do
+    [[ "$arg" == --* ]] || continue
+    name=${arg#--}
+    name=${name%%=*}
+    grep -q "\"$name\"" "chapters/$ch/main.cpp" || echo "--$name"
+  done
+}
+
+# program_needs_data CHAPTER → true if the chapter's program reads MNIST.
+program_needs_data() {
+  case "$1" in
+    06_*) return 1 ;;  # without MNIST it runs on synthetic inputs
+  esac
+  grep -qE 'load_mnist|read_idx_|data/mnist' "chapters/$1/main.cpp" 2>/dev/null
+}
+
+# have_mnist → true if data/mnist/ holds all four IDX files.
+have_mnist() {
+  local f
+  for f in "${MNIST_FILES[@]}"; do
+    [ -s "data/mnist/$f" ] || return 1
+  done
+}
+
+# program_rundir DIR → makes DIR a place to run a program in: its out/ stays inside DIR,
+# and data/ links to the repository's data/ so the default --data path still works.
+program_rundir() {
+  local dir=$1
+  mkdir -p "$dir"
+  rm -rf "${dir:?}/out"
+  [ -e "$dir/data" ] || ln -s "$PWD/data" "$dir/data"
+}
