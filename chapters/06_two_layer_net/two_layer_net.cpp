@@ -1,0 +1,57 @@
+// 06_two_layer_net/two_layer_net.cpp: the two-layer net's forward pass, loss, accuracy and
+// numerical gradient. Contracts are in two_layer_net.h.
+//
+// B = batch, D = inputs, H = hidden units, K = classes.
+#include "chapters/06_two_layer_net/two_layer_net.h"
+
+#include <cmath>
+#include <cstddef>
+#include <stdexcept>
+#include <vector>
+
+#include "chapters/02_gradient/gradient.h"
+#include "chapters/05_loss_gradient/loss.h"
+#include "common/not_implemented.h"
+
+// The logistic sigmoid of every entry: σ(a) = 1 / (1 + exp(−a)).
+Matrix sigmoid(const Matrix& a) {
+  // TODO: return a new matrix of a's shape with 1 / (1 + exp(−v)) for every entry v.
+  // It must stay finite for v = ±1000.
+  (void)a;
+  throw not_implemented("sigmoid");
+}
+
+// Class probabilities y (B,K) for inputs x (B,D): y = softmax(sigmoid(x·W1 + b1)·W2 + b2).
+Matrix TwoLayerNet::predict(const Matrix& x) const {
+  // TODO: the first layer (x times params.W1, plus params.b1 added to every row), then
+  // sigmoid; the second layer (times W2, plus b2 on every row), then chapter 5's softmax.
+  // Matrix operations only, no loops.
+  (void)x;
+  throw not_implemented("TwoLayerNet::predict");
+}
+
+// The mean cross-entropy of predict(x) against one-hot labels t (B,K).
+double TwoLayerNet::loss(const Matrix& x, const Matrix& t) const {
+  // TODO: chapter 5's cross_entropy_error of this net's predictions against t.
+  (void)x, (void)t;
+  throw not_implemented("TwoLayerNet::loss");
+}
+
+// The fraction of rows whose largest y is in the column of t's 1.
+double TwoLayerNet::accuracy(const Matrix& x, const Matrix& t) const {
+  // TODO: for every row, compare the column of the largest prediction with the column of
+  // the 1 in t (common/matrix.h finds both); return the matches divided by the number of
+  // rows, as a double. Throw std::invalid_argument if predictions and t differ in shape.
+  (void)x, (void)t;
+  throw not_implemented("TwoLayerNet::accuracy");
+}
+
+// ∂L/∂W1, ∂L/∂b1, ∂L/∂W2, ∂L/∂b2, each by chapter 2's numerical_gradient on the loss.
+TwoLayerParams TwoLayerNet::numerical_gradient(const Matrix& x, const Matrix& t) {
+  // TODO: write the loss as a function of the parameters (a lambda taking a const
+  // Matrix& that returns loss(x, t)), then call chapter 2's numerical_gradient with it
+  // on each of params.W1, b1, W2 and b2, storing each result in the matching field.
+  // Do not write the difference loop again here.
+  (void)x, (void)t;
+  throw not_implemented("TwoLayerNet::numerical_gradient");
+}

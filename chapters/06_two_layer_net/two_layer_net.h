@@ -1,0 +1,80 @@
+// chapters/06_two_layer_net/two_layer_net.h: the two-layer network the workbook trains in
+// chapter 7, and the gradient of its loss with respect to every parameter.
+//
+// Exercises (two_layer_net.cpp): sigmoid, TwoLayerNet::predict, ::loss, ::accuracy,
+// ::numerical_gradient.
+// Given (two_layer_net_given.cpp): the constructor, TwoLayerNet::gradient (backpropagation,
+// derived in chapter 8), and relative_error for comparing two gradients.
+//
+// Shapes: B = batch, D = inputs (784 pixels for MNIST), H = hidden units, K = classes.
+//   x (B,D) · W1 (D,H) + b1 (1,H) → a1 (B,H) → sigmoid → z1 (B,H)
+//   z1 (B,H) · W2 (H,K) + b2 (1,K) → a2 (B,K) → softmax → y (B,K)
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "common/matrix.h"
+
+// The logistic sigmoid of every entry: σ(a) = 1 / (1 + exp(−a)), each in (0, 1).
+// σ(0) = 0.5, σ(−a) = 1 − σ(a); large positive a → 1, large negative a → 0.
+Matrix sigmoid(const Matrix& a);
+
+// The four parameters of the net (the book keeps them in a dict, params['W1'] …).
+// Gradients come in the same struct: field for field, entry for entry.
+struct TwoLayerParams {
+  Matrix W1;  // (D,H)
+  Matrix b1;  // (1,H)  (numpy's b1 has shape (H,); ours is a one-row matrix)
+  Matrix W2;  // (H,K)
+  Matrix b2;  // (1,K)
+};
+
+class TwoLayerNet {
+ public:
+  // D = input_size, H = hidden_size, K = output_size. Given.
+  // W1 then W2, each filled row after row with weight_init_std · N(0,1) draws from one
+  // Rng(seed) (common/random.h); b1 and b2 start at 0.
+  TwoLayerNet(std::size_t input_size, std::size_t hidden_size, std::size_t output_size,
+              double weight_init_std = 0.01, std::uint64_t seed = 42);
+
+  TwoLayerParams params;
+
+  // Class probabilities y (B,K) for inputs x (B,D), each row summing to 1:
+  //   y = softmax(sigmoid(x·W1 + b1)·W2 + b2)
+  // (Unlike chapter 5's SimpleNet::predict, this returns probabilities, as the book's
+  // TwoLayerNet.predict does.)
+  Matrix predict(const Matrix& x) const;
+
+  // The mean cross-entropy of predict(x) against one-hot labels t (B,K):
+  //   L = cross_entropy_error(predict(x), t)
+  double loss(const Matrix& x, const Matrix& t) const;
+
+  // The fraction of rows whose predicted class (the column of the largest y) is the
+  // true class (the column of the 1 in t): in [0, 1], not a count.
+  double accuracy(const Matrix& x, const Matrix& t) const;
+
+  // ∂L/∂W1, ∂L/∂b1, ∂L/∂W2, ∂L/∂b2 at the current parameters, each by chapter 2's
+  // numerical_gradient (central differences, h = 1e-4) on the loss above. Every entry
+  // costs two evaluations of the loss: slow, but simple and hard to get wrong, which is
+  // what makes it the reference for checking gradient(). Not const: the parameters are
+  // nudged in place while it runs; they end bit-for-bit as they began.
+  TwoLayerParams numerical_gradient(const Matrix& x, const Matrix& t);
+
+  // The same four gradients by backpropagation, in the time of about two forward
+  // passes. Given. The exact derivative of loss(), its 1e-7 included; the book's
+  // version leaves out the tiny factor the 1e-7 brings (see the lesson).
+  TwoLayerParams gradient(const Matrix& x, const Matrix& t) const;
+};
+
+// How far gradient a is from gradient b, relative to their size. Given.
+//   error = max_ij |a(i,j) − b(i,j)| / max(max_ij |a(i,j)|, max_ij |b(i,j)|, 1e-300)
+// (the 1e-300 only avoids 0/0 when both are all zero). 0 means equal; 1e-9 means they
+// agree to about 9 digits at the largest entry; a gradient off by a constant factor c
+// gives |c − 1| / max(|c|, 1), 0.5 for a factor of 2 or ½.
+// worst_row and worst_col name the entry where |a − b| is largest.
+// Throws std::invalid_argument if the shapes differ.
+struct GradientDifference {
+  double relative_error = 0.0;
+  std::size_t worst_row = 0, worst_col = 0;
+};
+GradientDifference relative_error(const Matrix& a, const Matrix& b);

@@ -1,0 +1,76 @@
+// 05_loss_gradient/loss.cpp: softmax, cross-entropy and the simple net. Contracts are in
+// loss.h. B = batch (rows), K = classes (columns).
+#include "chapters/05_loss_gradient/loss.h"
+
+#include <cmath>
+#include <cstddef>
+#include <stdexcept>
+
+#include "chapters/02_gradient/gradient.h"
+#include "common/not_implemented.h"
+
+// Softmax of each row: y(b,k) = exp(a(b,k) − m_b) / Σ_j exp(a(b,j) − m_b), m_b = max_j a(b,j).
+Matrix softmax(const Matrix& a) {
+  // Each row is its own example, so each row gets its own maximum: with one maximum for
+  // the whole batch, a row of small scores next to a row of large ones would underflow
+  // to exp(−1000) = 0 everywhere and divide 0 by 0.
+  const Matrix m = row_max(a);  // (B,1)
+  Matrix y(a.rows(), a.cols());
+  for (std::size_t b = 0; b < a.rows(); ++b) {
+    double total = 0.0;
+    for (std::size_t k = 0; k < a.cols(); ++k) {
+      // a − m ≤ 0, so exp() lies in (0, 1]: no overflow, and the largest term is exactly
+      // 1, so the total is ≥ 1 and the division below is safe.
+      y(b, k) = std::exp(a(b, k) - m(b, 0));
+      total += y(b, k);
+    }
+    // y = exp(a − m) / Σ exp(a − m): the factor exp(−m) cancels, so this is exp(a) / Σ exp(a).
+    for (std::size_t k = 0; k < a.cols(); ++k) y(b, k) /= total;
+  }
+  return y;
+}
+
+// Cross-entropy error averaged over the batch: E = −(1/B) Σ_b Σ_k t(b,k) · log(y(b,k) + 1e-7).
+// Throws std::invalid_argument if y and t differ in shape.
+double cross_entropy_error(const Matrix& y, const Matrix& t) {
+  if (!y.same_shape(t)) {
+    throw std::invalid_argument("cross_entropy_error: y " + y.shape() + " and t " + t.shape() +
+                                " differ in shape. HINT: t is one-hot, one row per example and "
+                                "one column per class, like y (common/mnist.h has one_hot)");
+  }
+  if (y.rows() == 0) {
+    throw std::invalid_argument("cross_entropy_error: an empty batch " + y.shape() +
+                                " has no mean loss");
+  }
+  // The 1e-7 keeps log() finite when a predicted probability is exactly 0.
+  const Matrix log_y = apply(y, [](double p) { return std::log(p + kLogDelta); });
+  // E = −(1/B) Σ t · log(y + 1e-7): the one-hot t zeroes every term but the true class's.
+  // Dividing by B (rows), not by B·K (entries), makes E the mean loss per example, so its
+  // size does not depend on the batch size.
+  return -sum(hadamard(t, log_y)) / static_cast<double>(y.rows());
+}
+
+// The scores x · W (B,3), before softmax.
+Matrix SimpleNet::predict(const Matrix& x) const {
+  // x (B,2) · W (2,3) → (B,3): score k of an example is Σ_i x(i) W(i,k).
+  return x * W;
+}
+
+// cross_entropy_error(softmax(predict(x)), t).
+double SimpleNet::loss(const Matrix& x, const Matrix& t) const {
+  // Scores → probabilities → how little probability the true class got.
+  return cross_entropy_error(softmax(predict(x)), t);
+}
+
+// ∂loss/∂W (2,3) at the current W, by chapter 2's numerical_gradient over W:
+//   ∂L/∂W(i,j) ≈ (L(W with W(i,j)+h) − L(W with W(i,j)−h)) / 2h,   h = 1e-4
+Matrix SimpleNet::numerical_gradient(const Matrix& x, const Matrix& t) {
+  // The loss as a function of the weights (the book's f = lambda w: net.loss(x, t)).
+  // Chapter 2 nudges W in place and calls this with W itself; loss() reads this->W, the
+  // very matrix being nudged, so the argument is not needed. Capturing `this` (not a copy
+  // of the net) is what makes the nudges visible: a copy would see none and give zeros.
+  const auto loss_of_W = [this, &x, &t](const Matrix&) { return loss(x, t); };
+  // `::` picks chapter 2's free function: inside this member, the bare name would mean
+  // SimpleNet::numerical_gradient itself.
+  return ::numerical_gradient(loss_of_W, W);
+}

@@ -1,0 +1,365 @@
+// tests/06_two_layer_net_test.cpp: chapter 06, sigmoid and the two-layer net (predict,
+// loss, accuracy, numerical_gradient); the given constructor, gradient and relative_error
+// in the *ProvidedTest suites.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "chapters/05_loss_gradient/loss.h"
+#include "chapters/06_two_layer_net/two_layer_net.h"
+#include "common/random.h"
+
+namespace {
+
+// A few exp/log/divisions of numbers near 1: another order of operations agrees to
+// ~1e-15; a wrong formula misses by far more than 1e-12.
+constexpr double kRoundingTol = 1e-12;
+// gradient (exact backprop) against numerical_gradient (central differences, h = 1e-4) on
+// the small net below: truncation h²/6·|L'''| and rounding ε·|L|/h together come to about
+// 1e-9 of the largest entry. A forward difference errs by ~1e-5 there, a gradient off by
+// a constant factor or taken for the wrong parameter by 0.5 or more.
+constexpr double kGradCheckTol = 1e-7;
+// A fresh net (weights 0.01·N(0,1)) gives every class nearly 1/10. Each logit is a sum of
+// H = 10 terms z·w with z in (0, 1), so its spread is ~0.01·√10 ≈ 0.03, and |L − ln 10|
+// is at most the spread of a row's logits (0.04 at worst over 2,000 seeds). 0.1 is > 3
+// spreads; summing the batch instead of averaging, or a missing softmax, miss by > 1.
+constexpr double kFreshLossTol = 0.1;
+
+// σ(v) in closed form, for expected values.
+double logistic(double v) { return 1.0 / (1.0 + std::exp(-v)); }
+
+// A net small enough to work by hand: D = 1, H = 1, K = 2, with
+//   a1 = x·1 − 1,  z1 = σ(a1),  a2 = (2·z1 + 0.5, 0).
+// For two classes softmax gives y0 = e^a / (e^a + e^0) = σ(a), so
+//   x = 1: a1 = 0, z1 = 0.5, a2 = (1.5, 0), y = (σ(1.5), 1 − σ(1.5))
+//   x = 3: a1 = 2, z1 = σ(2), y0 = σ(2σ(2) + 0.5)
+// Each parameter changes the answer: without b1, b2, the sigmoid or the softmax it differs.
+TwoLayerNet hand_net() {
+  TwoLayerNet net(1, 1, 2);
+  net.params.W1 = Matrix{{1}};
+  net.params.b1 = Matrix{{-1}};
+  net.params.W2 = Matrix{{2, 0}};
+  net.params.b2 = Matrix{{0.5, 0}};
+  return net;
+}
+
+// A net whose prediction is the position of the 1 in a one-hot input: W1 = 10·I and
+// b1 = −5 make z1 ≈ 1 where x is 1 and ≈ 0 elsewhere (σ(±5)); W2 = 10·I passes that on.
+TwoLayerNet argmax_net() {
+  TwoLayerNet net(3, 3, 3);
+  net.params.W1 = Matrix{{10, 0, 0}, {0, 10, 0}, {0, 0, 10}};
+  net.params.b1 = Matrix{{-5, -5, -5}};
+  net.params.W2 = Matrix{{10, 0, 0}, {0, 10, 0}, {0, 0, 10}};
+  net.params.b2 = Matrix{{0, 0, 0}};
+  return net;
+}
+
+// B rows of D inputs uniform in [0, 1) and B one-hot labels of K classes, from one seed.
+struct Data {
+  Matrix x, t;
+};
+Data random_data(std::size_t B, std::size_t D, std::size_t K, std::uint64_t seed) {
+  Rng rng(seed);
+  Data data{Matrix(B, D), Matrix(B, K)};
+  for (std::size_t k = 0; k < data.x.size(); ++k) data.x.data()[k] = rng.uniform();
+  for (std::size_t b = 0; b < B; ++b) data.t(b, rng.below(K)) = 1.0;
+  return data;
+}
+
+// --- sigmoid --------------------------------------------------------------------------
+
+// σ(a) = 1 / (1 + exp(−a)) entry by entry: σ(0) = 0.5, and the shape is kept.
+TEST(SigmoidTest, KnownValues) {
+  const Matrix s = sigmoid(Matrix{{0, 1, -2}, {4, -0.5, 10}});
+  ASSERT_EQ(s.rows(), 2u);
+  ASSERT_EQ(s.cols(), 3u);
+  EXPECT_NEAR(s(0, 0), 0.5, kRoundingTol);
+  EXPECT_NEAR(s(0, 1), 1.0 / (1.0 + std::exp(-1.0)), kRoundingTol);
+  EXPECT_NEAR(s(0, 2), 1.0 / (1.0 + std::exp(2.0)), kRoundingTol);
+  EXPECT_NEAR(s(1, 0), 1.0 / (1.0 + std::exp(-4.0)), kRoundingTol);
+  EXPECT_NEAR(s(1, 1), 1.0 / (1.0 + std::exp(0.5)), kRoundingTol);
+  EXPECT_NEAR(s(1, 2), 1.0 / (1.0 + std::exp(-10.0)), kRoundingTol);
+}
+
+// The curve is symmetric about (0, 0.5): σ(−a) = 1 − σ(a). A flipped sign breaks it.
+TEST(SigmoidTest, SymmetricAboutZero) {
+  const Matrix a = {{0.3, 1.7, 6.0}};
+  const Matrix pos = sigmoid(a);
+  const Matrix neg = sigmoid(-a);
+  for (std::size_t j = 0; j < 3; ++j) {
+    EXPECT_NEAR(neg(0, j), 1.0 - pos(0, j), kRoundingTol) << "a = " << a(0, j);
+    EXPECT_GT(pos(0, j), 0.5) << "σ of a positive number is above 0.5";
+  }
+}
+
+// Far out it is 1 or 0, never NaN: exp(a) / (1 + exp(a)) would give inf/inf at a = 1000.
+TEST(SigmoidTest, ExtremeInputsStayFinite) {
+  const Matrix s = sigmoid(Matrix{{1000, -1000}});
+  ASSERT_EQ(s.cols(), 2u);
+  ASSERT_TRUE(std::isfinite(s(0, 0)) && std::isfinite(s(0, 1))) << s;
+  EXPECT_NEAR(s(0, 0), 1.0, kRoundingTol);
+  EXPECT_NEAR(s(0, 1), 0.0, kRoundingTol);
+}
+
+// --- predict --------------------------------------------------------------------------
+
+// The hand-worked net: y = (σ(1.5), 1 − σ(1.5)) for x = 1 and y0 = σ(2σ(2) + 0.5) for
+// x = 3, one row of probabilities per input row.
+TEST(TwoLayerNetPredictTest, HandWorkedNet) {
+  const TwoLayerNet net = hand_net();
+  const Matrix y = net.predict(Matrix{{1}, {3}});
+  ASSERT_EQ(y.rows(), 2u);
+  ASSERT_EQ(y.cols(), 2u);
+  EXPECT_NEAR(y(0, 0), logistic(1.5), kRoundingTol);
+  EXPECT_NEAR(y(0, 1), 1.0 - logistic(1.5), kRoundingTol);
+  EXPECT_NEAR(y(1, 0), logistic(2.0 * logistic(2.0) + 0.5), kRoundingTol);
+  EXPECT_NEAR(y(1, 1), 1.0 - logistic(2.0 * logistic(2.0) + 0.5), kRoundingTol);
+}
+
+// Probabilities: shape (B,K), every entry in (0, 1), every row summing to 1.
+TEST(TwoLayerNetPredictTest, RowsAreProbabilities) {
+  const TwoLayerNet net(6, 4, 5, 1.0, 7);
+  const Data data = random_data(4, 6, 5, 8);
+  const Matrix y = net.predict(data.x);
+  ASSERT_EQ(y.rows(), 4u);
+  ASSERT_EQ(y.cols(), 5u);
+  const Matrix totals = row_sums(y);
+  for (std::size_t b = 0; b < 4; ++b) {
+    EXPECT_NEAR(totals(b, 0), 1.0, kRoundingTol) << "row " << b;
+    for (std::size_t k = 0; k < 5; ++k) {
+      EXPECT_GT(y(b, k), 0.0);
+      EXPECT_LT(y(b, k), 1.0);
+    }
+  }
+}
+
+// --- loss -----------------------------------------------------------------------------
+
+// The hand-worked net, true classes 0 and 1: the mean of −log(y_true + 1e-7) over the
+// two rows.
+TEST(TwoLayerNetLossTest, HandWorkedNet) {
+  const TwoLayerNet net = hand_net();
+  const Matrix x = {{1}, {3}};
+  const Matrix t = {{1, 0}, {0, 1}};
+  const double y_row0 = logistic(1.5);
+  const double y_row1 = 1.0 - logistic(2.0 * logistic(2.0) + 0.5);
+  const double expected = (-std::log(y_row0 + 1e-7) - std::log(y_row1 + 1e-7)) / 2.0;
+  EXPECT_NEAR(net.loss(x, t), expected, kRoundingTol);
+}
+
+// A fresh 10-class net knows nothing: every class gets about 1/10, so the loss is about
+// −log(1/10) = ln 10 ≈ 2.3026, whatever the labels.
+TEST(TwoLayerNetLossTest, FreshTenClassNetIsNearLogTen) {
+  const TwoLayerNet net(20, 10, 10);
+  const Data data = random_data(5, 20, 10, 1);
+  EXPECT_NEAR(net.loss(data.x, data.t), std::log(10.0), kFreshLossTol);
+}
+
+// --- accuracy -------------------------------------------------------------------------
+
+// argmax_net predicts 0, 1, 2, 0 for these four inputs; the labels are 0, 1, 0, 0, so
+// three of four rows are right: 0.75. (Comparing predictions with themselves gives 1;
+// argmax down the columns instead of along the rows gives 2/3 or 0.5; a count gives 3.)
+TEST(TwoLayerNetAccuracyTest, FractionOfRowsMatchingTheLabels) {
+  const TwoLayerNet net = argmax_net();
+  const Matrix x = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {1, 0, 0}};
+  const Matrix t = {{1, 0, 0}, {0, 1, 0}, {1, 0, 0}, {1, 0, 0}};
+  EXPECT_NEAR(net.accuracy(x, t), 0.75, kRoundingTol);
+}
+
+// Every prediction wrong gives 0, every one right gives 1.
+TEST(TwoLayerNetAccuracyTest, AllWrongAndAllRight) {
+  const TwoLayerNet net = argmax_net();
+  const Matrix x = {{1, 0, 0}, {0, 1, 0}};
+  EXPECT_NEAR(net.accuracy(x, Matrix{{0, 1, 0}, {0, 0, 1}}), 0.0, kRoundingTol);
+  EXPECT_NEAR(net.accuracy(x, Matrix{{1, 0, 0}, {0, 1, 0}}), 1.0, kRoundingTol);
+}
+
+// Labels for another number of classes are an error, not a silent number.
+TEST(TwoLayerNetAccuracyTest, ShapeMismatchThrows) {
+  const TwoLayerNet net = argmax_net();
+  EXPECT_THROW(net.accuracy(Matrix{{1, 0, 0}}, Matrix{{1, 0}}), std::invalid_argument);
+}
+
+// --- numerical_gradient ---------------------------------------------------------------
+
+// A small net with weights of size 1 (so every gradient entry is far above rounding, and
+// a forward difference's error shows), batch of 3. H = 5 ≠ K = 3, so b1 and b2 differ in
+// shape as well as in value.
+struct Small {
+  TwoLayerNet net{4, 5, 3, 1.0, 42};
+  Data data = random_data(3, 4, 3, 43);
+};
+
+// One gradient entry per parameter entry: each field has its parameter's shape.
+TEST(TwoLayerNetNumericalGradientTest, ShapesMatchTheParameters) {
+  Small s;
+  const TwoLayerParams g = s.net.numerical_gradient(s.data.x, s.data.t);
+  const TwoLayerParams& p = s.net.params;
+  EXPECT_EQ(g.W1.shape(), p.W1.shape()) << "W1";
+  EXPECT_EQ(g.b1.shape(), p.b1.shape()) << "b1";
+  EXPECT_EQ(g.W2.shape(), p.W2.shape()) << "W2";
+  EXPECT_EQ(g.b2.shape(), p.b2.shape()) << "b2";
+}
+
+// The gradient check: central differences through chapter 2 agree with backpropagation
+// (the given gradient) on every entry of every parameter, to kGradCheckTol relative.
+TEST(TwoLayerNetNumericalGradientTest, AgreesWithBackpropagation) {
+  Small s;
+  const TwoLayerParams numerical = s.net.numerical_gradient(s.data.x, s.data.t);
+  const TwoLayerParams backprop = s.net.gradient(s.data.x, s.data.t);
+  const struct {
+    const char* name;
+    const Matrix& numerical;
+    const Matrix& backprop;
+  } fields[] = {{"W1", numerical.W1, backprop.W1},
+                {"b1", numerical.b1, backprop.b1},
+                {"W2", numerical.W2, backprop.W2},
+                {"b2", numerical.b2, backprop.b2}};
+  for (const auto& f : fields) {
+    ASSERT_EQ(f.numerical.shape(), f.backprop.shape()) << f.name;
+    const GradientDifference d = relative_error(f.numerical, f.backprop);
+    EXPECT_LT(d.relative_error, kGradCheckTol)
+        << f.name << ": worst at (" << d.worst_row << ", " << d.worst_col << "): numerical "
+        << f.numerical(d.worst_row, d.worst_col) << ", backprop "
+        << f.backprop(d.worst_row, d.worst_col);
+  }
+}
+
+// The parameters are nudged while it runs and end exactly as they began.
+TEST(TwoLayerNetNumericalGradientTest, LeavesTheParametersUnchanged) {
+  Small s;
+  const TwoLayerParams before = s.net.params;
+  (void)s.net.numerical_gradient(s.data.x, s.data.t);
+  EXPECT_EQ(s.net.params.W1, before.W1);
+  EXPECT_EQ(s.net.params.b1, before.b1);
+  EXPECT_EQ(s.net.params.W2, before.W2);
+  EXPECT_EQ(s.net.params.b2, before.b2);
+}
+
+// --- given: the constructor and gradient ------------------------------------------------
+
+// W1 (D,H), b1 (1,H), W2 (H,K), b2 (1,K): 784-50-10 like the book.
+TEST(TwoLayerNetProvidedTest, ConstructorShapes) {
+  const TwoLayerNet net(784, 50, 10);
+  EXPECT_EQ(net.params.W1.shape(), "(784x50)");
+  EXPECT_EQ(net.params.b1.shape(), "(1x50)");
+  EXPECT_EQ(net.params.W2.shape(), "(50x10)");
+  EXPECT_EQ(net.params.b2.shape(), "(1x10)");
+}
+
+// The weights are std · N(0,1) draws from Rng(seed), W1 row after row, then W2; the
+// biases are 0.
+TEST(TwoLayerNetProvidedTest, WeightsAreScaledDrawsFromTheSeed) {
+  const TwoLayerNet net(3, 2, 4, 0.5, 9);
+  Rng rng(9);
+  for (std::size_t k = 0; k < net.params.W1.size(); ++k) {
+    EXPECT_EQ(net.params.W1.data()[k], 0.5 * rng.normal()) << "W1 entry " << k;
+  }
+  for (std::size_t k = 0; k < net.params.W2.size(); ++k) {
+    EXPECT_EQ(net.params.W2.data()[k], 0.5 * rng.normal()) << "W2 entry " << k;
+  }
+  EXPECT_EQ(net.params.b1, Matrix(1, 2));
+  EXPECT_EQ(net.params.b2, Matrix(1, 4));
+}
+
+// The same seed gives the same net; another seed another.
+TEST(TwoLayerNetProvidedTest, SeedDecidesTheWeights) {
+  EXPECT_EQ(TwoLayerNet(5, 4, 3).params.W1, TwoLayerNet(5, 4, 3).params.W1);
+  EXPECT_NE(TwoLayerNet(5, 4, 3, 0.01, 1).params.W1, TwoLayerNet(5, 4, 3, 0.01, 2).params.W1);
+}
+
+// A layer without units is refused.
+TEST(TwoLayerNetProvidedTest, ZeroSizeThrows) {
+  EXPECT_THROW(TwoLayerNet(784, 0, 10), std::invalid_argument);
+}
+
+// All parameters 0: a1 = 0, z1 = 0.5, a2 = 0, y = 1/3 for each class. With labels 0 and
+// 2, ∂L/∂a2 = r(y − t)/B (r = (1/3) / (1/3 + 1e-7), the 1e-7's effect), so
+//   ∂L/∂b2 = r·(1/3 − mean t) = r·(−1/6, 1/3, −1/6),   ∂L/∂W2 = z1ᵀ·∂L/∂a2 = 0.5·∂L/∂b2 per row,
+// and W2 = 0 passes nothing back: ∂L/∂W1 = 0, ∂L/∂b1 = 0.
+TEST(TwoLayerNetProvidedTest, GradientAtZeroWeights) {
+  TwoLayerNet net(2, 4, 3);
+  net.params = {Matrix(2, 4), Matrix(1, 4), Matrix(4, 3), Matrix(1, 3)};
+  const Matrix x = {{0.3, -1.0}, {2.0, 0.5}};
+  const Matrix t = {{1, 0, 0}, {0, 0, 1}};
+  const TwoLayerParams g = net.gradient(x, t);
+  ASSERT_EQ(g.W1.shape(), "(2x4)");
+  ASSERT_EQ(g.b1.shape(), "(1x4)");
+  ASSERT_EQ(g.W2.shape(), "(4x3)");
+  ASSERT_EQ(g.b2.shape(), "(1x3)");
+  const double r = (1.0 / 3.0) / (1.0 / 3.0 + 1e-7);
+  const double db2[] = {-r / 6.0, r / 3.0, -r / 6.0};
+  for (std::size_t k = 0; k < 3; ++k) {
+    EXPECT_NEAR(g.b2(0, k), db2[k], kRoundingTol) << "b2 " << k;
+    for (std::size_t j = 0; j < 4; ++j) EXPECT_NEAR(g.W2(j, k), 0.5 * db2[k], kRoundingTol);
+  }
+  EXPECT_EQ(g.W1, Matrix(2, 4));
+  EXPECT_EQ(g.b1, Matrix(1, 4));
+}
+
+// The hand-worked net, two examples with labels 0 and 1, every line of backpropagation
+// by hand. Per example, with p = y(b,0), z its hidden value and r = y_true/(y_true + 1e-7):
+//   ∂L/∂a2 = r·(y − t)/2,   ∂L/∂W2 = z·∂L/∂a2,   ∂L/∂b2 = ∂L/∂a2
+//   ∂L/∂a1 = (∂L/∂a2 · W2ᵀ)·z(1 − z) = 2·∂L/∂a2(b,0)·z(1 − z)    (W2 = (2, 0))
+//   ∂L/∂W1 = x·∂L/∂a1,   ∂L/∂b1 = ∂L/∂a1
+// and each parameter's gradient is the sum over the two examples.
+TEST(TwoLayerNetProvidedTest, GradientOfHandWorkedNet) {
+  const TwoLayerNet net = hand_net();
+  const Matrix x = {{1}, {3}};
+  const Matrix t = {{1, 0}, {0, 1}};
+  // Example 0: x = 1, z = 0.5, p = σ(1.5), true class 0.
+  const double z0 = 0.5, p0 = logistic(1.5), r0 = p0 / (p0 + 1e-7);
+  const double da2_0[] = {r0 * (p0 - 1.0) / 2.0, r0 * (1.0 - p0) / 2.0};
+  // Example 1: x = 3, z = σ(2), p = σ(2σ(2) + 0.5), true class 1.
+  const double z1 = logistic(2.0), p1 = logistic(2.0 * z1 + 0.5);
+  const double r1 = (1.0 - p1) / (1.0 - p1 + 1e-7);
+  const double da2_1[] = {r1 * p1 / 2.0, -r1 * p1 / 2.0};
+  const double da1_0 = 2.0 * da2_0[0] * z0 * (1.0 - z0);
+  const double da1_1 = 2.0 * da2_1[0] * z1 * (1.0 - z1);
+
+  const TwoLayerParams g = net.gradient(x, t);
+  ASSERT_EQ(g.W1.shape(), "(1x1)");
+  ASSERT_EQ(g.b1.shape(), "(1x1)");
+  ASSERT_EQ(g.W2.shape(), "(1x2)");
+  ASSERT_EQ(g.b2.shape(), "(1x2)");
+  for (std::size_t k = 0; k < 2; ++k) {
+    EXPECT_NEAR(g.b2(0, k), da2_0[k] + da2_1[k], kRoundingTol) << "b2 " << k;
+    EXPECT_NEAR(g.W2(0, k), z0 * da2_0[k] + z1 * da2_1[k], kRoundingTol) << "W2 " << k;
+  }
+  EXPECT_NEAR(g.b1(0, 0), da1_0 + da1_1, kRoundingTol);
+  EXPECT_NEAR(g.W1(0, 0), 1.0 * da1_0 + 3.0 * da1_1, kRoundingTol);
+}
+
+// --- given: relative_error --------------------------------------------------------------
+
+// Equal gradients: 0. All zeros: 0, not 0/0.
+TEST(RelativeErrorProvidedTest, EqualIsZero) {
+  const Matrix a = {{1, -2}, {3, 0}};
+  EXPECT_EQ(relative_error(a, a).relative_error, 0.0);
+  EXPECT_EQ(relative_error(Matrix(2, 2), Matrix(2, 2)).relative_error, 0.0);
+}
+
+// Off by a factor 2: max|a − b| / max|b| = 1/2. The worst entry is the largest one.
+TEST(RelativeErrorProvidedTest, FactorTwoIsOneHalf) {
+  const Matrix b = {{1, -2}, {3, 0.5}};
+  const GradientDifference d = relative_error(2.0 * b, b);
+  EXPECT_NEAR(d.relative_error, 0.5, kRoundingTol);
+  EXPECT_EQ(d.worst_row, 1u);
+  EXPECT_EQ(d.worst_col, 0u);
+}
+
+// A NaN is the worst disagreement, never a small error.
+TEST(RelativeErrorProvidedTest, NanIsNeverSmall) {
+  const GradientDifference d = relative_error(Matrix{{1, NAN}}, Matrix{{1, 2}});
+  EXPECT_FALSE(d.relative_error < kGradCheckTol);
+  EXPECT_EQ(d.worst_col, 1u);
+}
+
+// Gradients of different parameters cannot be compared.
+TEST(RelativeErrorProvidedTest, ShapeMismatchThrows) {
+  EXPECT_THROW(relative_error(Matrix(1, 3), Matrix(1, 4)), std::invalid_argument);
+}
+
+}  // namespace
