@@ -1,0 +1,125 @@
+// chapters/08_backpropagation/layers.h: backpropagation, one layer at a time.
+//
+// A layer is a small piece of a computation with two passes:
+//   forward(in) → out     computes its output, and keeps (caches) what backward will need;
+//   backward(dout) → din  turns dout = ∂L/∂out, the gradient arriving from the layers after
+//                         it, into din = ∂L/∂in for the layers before it (the chain rule:
+//                         ∂L/∂in = ∂L/∂out · ∂out/∂in, with ∂out/∂in this layer's own,
+//                         local derivative). Affine also stores ∂L/∂W and ∂L/∂b.
+// Call backward only after forward: it reads what forward cached.
+//
+// Exercises (layers.cpp): the forward and backward of MulLayer, AddLayer, Relu, Sigmoid,
+// Affine and SoftmaxWithLoss.
+//
+// The book's names are kept (MulLayer, AddLayer, Relu, Sigmoid, Affine, SoftmaxWithLoss),
+// and so are its cached fields (x, y, mask, out, dW, db, t), with one difference: our
+// Relu::mask is 1 where the signal passes, the book's is True where it is blocked.
+//
+// Shapes: B = batch (one example per row), D = a layer's inputs, H = its outputs,
+// K = classes.
+#pragma once
+
+#include "common/matrix.h"
+
+// --- Layers on single numbers: the book's shopping example. -----------------------------
+
+// The two gradients a two-input layer sends back: ∂L/∂x and ∂L/∂y (the book's
+// `dx, dy = layer.backward(dout)`).
+struct InputGradients {
+  double dx = 0.0;
+  double dy = 0.0;
+};
+
+// A multiplication node: out = x · y.
+struct MulLayer {
+  // out = x · y. Caches x and y: the derivative with respect to each input is the other.
+  double forward(double x, double y);
+  // ∂out/∂x = y and ∂out/∂y = x, so
+  //   ∂L/∂x = dout · y,   ∂L/∂y = dout · x
+  // The inputs swap places: the gradient reaching x is scaled by y, and the other way round.
+  InputGradients backward(double dout) const;
+
+  double x = 0.0;  // cached by forward
+  double y = 0.0;  // cached by forward
+};
+
+// An addition node: out = x + y.
+struct AddLayer {
+  // out = x + y. Caches nothing: ∂out/∂x = ∂out/∂y = 1, whatever x and y are.
+  double forward(double x, double y);
+  // ∂L/∂x = dout · 1,   ∂L/∂y = dout · 1: the gradient goes on to both inputs unchanged.
+  InputGradients backward(double dout) const;
+};
+
+// --- Layers on matrices: the network's. ---------------------------------------------------
+
+// The rectified linear unit of every entry: out = max(0, x).
+struct Relu {
+  // out(i,j) = x(i,j) if x(i,j) > 0, else 0. Caches mask: where the signal passed.
+  Matrix forward(const Matrix& x);
+  // ∂out/∂x is 1 where x > 0 and 0 where x ≤ 0 (at x = 0 we take 0, as the book does), so
+  //   ∂L/∂x = dout ⊙ mask      (⊙: entry by entry)
+  // The gradient flows back through exactly the entries that were let through forward.
+  Matrix backward(const Matrix& dout) const;
+
+  Matrix mask;  // (like x): 1 where x > 0, 0 where x ≤ 0. Cached by forward.
+};
+
+// The logistic sigmoid of every entry, chapter 6's sigmoid as a layer.
+struct Sigmoid {
+  // out = σ(x) = 1 / (1 + exp(−x)). Caches out: the derivative needs nothing else.
+  Matrix forward(const Matrix& x);
+  // σ'(x) = σ(x)·(1 − σ(x)) = out·(1 − out), from the cached output alone, so
+  //   ∂L/∂x = dout ⊙ out ⊙ (1 − out)
+  Matrix backward(const Matrix& dout) const;
+
+  Matrix out;  // (like x): σ(x). Cached by forward.
+};
+
+// The affine layer of a batch: out = x·W + b, the same W and b for every example.
+struct Affine {
+  // Binds the layer to its parameters W (D,H) and b (1,H). It keeps references to them,
+  // not copies (the book's layer shares the net's arrays the same way): the net's params
+  // stay the one place the weights live, so an update there is what forward uses next.
+  // W and b must therefore outlive the layer, and temporaries are refused.
+  Affine(const Matrix& W, const Matrix& b) : W(W), b(b) {}
+  Affine(Matrix&&, const Matrix&) = delete;
+  Affine(const Matrix&, Matrix&&) = delete;
+  Affine(Matrix&&, Matrix&&) = delete;
+
+  // out = x · W + b    x (B,D) · W (D,H) + b (1,H) → (B,H), b added to every row.
+  // Caches x: ∂out/∂W needs it.
+  Matrix forward(const Matrix& x);
+  // With dout = ∂L/∂out (B,H):
+  //   ∂L/∂x = dout · Wᵀ         (B,H)·(H,D) → (B,D)   returned
+  //   ∂L/∂W = xᵀ · dout         (D,B)·(B,H) → (D,H)   stored in dW
+  //   ∂L/∂b = Σ_i dout(i, :)    (1,H), a sum down the batch   stored in db
+  // b is added to every one of the B rows, so each row's gradient reaches it: they add up.
+  Matrix backward(const Matrix& dout);
+
+  const Matrix& W;  // (D,H)
+  const Matrix& b;  // (1,H)
+  Matrix x;         // (B,D), cached by forward
+  Matrix dW;        // (D,H), ∂L/∂W, set by backward
+  Matrix db;        // (1,H), ∂L/∂b, set by backward
+};
+
+// Softmax followed by the cross-entropy loss: the network's last layer.
+struct SoftmaxWithLoss {
+  // Scores x (B,K) and one-hot labels t (B,K) → the mean loss over the batch:
+  //   y = softmax(x),   L = cross_entropy_error(y, t) = −(1/B) Σ_b Σ_k t(b,k)·log(y(b,k) + 1e-7)
+  // (chapter 5's two functions). Caches y and t.
+  double forward(const Matrix& x, const Matrix& t);
+  // The two derivatives together collapse to the prediction minus the truth, averaged over
+  // the batch like the loss, times a factor r for the 1e-7 inside the log:
+  //   ∂L/∂x(b,:) = dout · r_b · (y(b,:) − t(b,:)) / B,   r_b = p_b / (p_b + 1e-7)
+  // where p_b = Σ_k t(b,k)·y(b,k) is the probability row b gives its true class.
+  // r_b is within 1e-6 of 1 while p_b > 0.1; the book leaves it out and writes (y − t)/B,
+  // the derivative of the loss without its 1e-7. With it, backward is the exact
+  // derivative of forward, like chapter 6's gradient. dout = ∂(final output)/∂L is 1 when
+  // L is the final output, as it always is here.
+  Matrix backward(double dout = 1.0) const;
+
+  Matrix y;  // (B,K): softmax(x), cached by forward
+  Matrix t;  // (B,K): the one-hot labels, cached by forward
+};

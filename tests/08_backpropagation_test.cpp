@@ -1,0 +1,508 @@
+// tests/08_backpropagation_test.cpp: chapter 08, each layer's forward and backward (every
+// backward held against a numerical derivative of its forward), the book's shopping
+// figures, and the layered net's gradient against chapter 6's and the numerical gradient.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <vector>
+
+#include "chapters/01_numerical_diff/numerical_diff.h"
+#include "chapters/02_gradient/gradient.h"
+#include "chapters/06_two_layer_net/two_layer_net.h"
+#include "chapters/07_learning_mnist/train.h"
+#include "chapters/08_backpropagation/layer_net.h"
+#include "chapters/08_backpropagation/layers.h"
+#include "common/format.h"
+#include "common/mnist.h"
+#include "common/random.h"
+
+namespace {
+
+// Sums and products of a few small numbers (integers, halves, quarters, and σ or softmax
+// values near 1): another order of the same operations agrees to ~1e-15.
+constexpr double kRoundingTol = 1e-12;
+// The shopping figures: 1.1 has no exact binary form, so 100·2·1.1 is 220.00000000000003
+// and the total 715.0000000000001, one unit in the last place (≤ 1.2e-13 at 715) from the
+// exact figures. A wrong derivative misses them by 0.1 or more.
+constexpr double kShoppingTol = 1e-12;
+// A layer's backward against central differences (h = 1e-4) of its forward: exact for the
+// linear layers up to rounding ε·|L|/h ≈ 1e-11; for σ, truncation h²/6·|σ'''| < 2e-10. A
+// swapped input, a missing factor or a wrong slope misses by 0.1 or more here.
+constexpr double kCentralDiffTol = 1e-7;
+// The whole net's backprop against central differences of its loss (the gradient check):
+// backprop is the exact derivative, so only the central difference's own error remains,
+// about 1e-9 of the largest entry here. Dropping SoftmaxWithLoss's factor r (the book's
+// (y − t)/B) costs ≈ 1e-7/p, p the true class's probability: 1e-6 on fresh MNIST nets.
+// A missing 1/B or a wrong sign misses by 0.5 or more.
+constexpr double kGradCheckTol = 1e-7;
+// The layered gradient against chapter 6's hand-written one: the same arithmetic, up to
+// the order of a few products (the book writes dout·(1 − y)·y): rounding only, relative.
+constexpr double kSameMathTol = 1e-12;
+
+// --- helpers ----------------------------------------------------------------------------
+
+// B rows of D inputs uniform in [−1, 1) and B one-hot labels of K classes, from one seed.
+struct Data {
+  Matrix x, t;
+};
+Data random_data(std::size_t B, std::size_t D, std::size_t K, std::uint64_t seed) {
+  Rng rng(seed);
+  Data data{Matrix(B, D), Matrix(B, K)};
+  for (std::size_t k = 0; k < data.x.size(); ++k) data.x.data()[k] = 2.0 * rng.uniform() - 1.0;
+  for (std::size_t b = 0; b < B; ++b) data.t(b, rng.below(K)) = 1.0;
+  return data;
+}
+
+// The gradient a layer's backward must return for upstream gradient dout, by central
+// differences: ∂/∂in of L(in) = Σ dout ⊙ forward(in), whose exact gradient is
+// dout · ∂out/∂in, the chain rule's product. `in` is nudged in place (chapter 2), so
+// forward may read it through a reference (as Affine reads W and b).
+Matrix numerical_backward(const std::function<Matrix()>& forward, Matrix& in, const Matrix& dout) {
+  return numerical_gradient([&](const Matrix&) { return sum(hadamard(dout, forward())); }, in);
+}
+
+// Expects a (rows x cols) matrix equal to `expected` entry by entry, within tol.
+void expect_matrix_near(const Matrix& actual, const Matrix& expected, double tol,
+                        const char* what) {
+  ASSERT_EQ(actual.shape(), expected.shape()) << what;
+  for (std::size_t i = 0; i < expected.rows(); ++i) {
+    for (std::size_t j = 0; j < expected.cols(); ++j) {
+      EXPECT_NEAR(actual(i, j), expected(i, j), tol) << what << " at (" << i << ", " << j << ")";
+    }
+  }
+}
+
+// Expects relative_error(a, b) < tol, naming the worst entry.
+void expect_relative_below(const Matrix& a, const Matrix& b, double tol, const char* what) {
+  ASSERT_EQ(a.shape(), b.shape()) << what;
+  const GradientDifference d = relative_error(a, b);
+  EXPECT_LT(d.relative_error, tol)
+      << what << ": worst at (" << d.worst_row << ", " << d.worst_col
+      << "): " << a(d.worst_row, d.worst_col) << " against " << b(d.worst_row, d.worst_col);
+}
+
+// --- MulLayer ---------------------------------------------------------------------------
+
+// out = x·y, and both inputs are kept for the backward pass.
+TEST(MulLayerTest, ForwardMultipliesAndCachesBothInputs) {
+  MulLayer mul;
+  EXPECT_NEAR(mul.forward(100, 2), 200, kRoundingTol);
+  EXPECT_EQ(mul.x, 100);
+  EXPECT_EQ(mul.y, 2);
+}
+
+// ∂L/∂x = dout·y and ∂L/∂y = dout·x: the inputs swap, and dout scales both. With x = 3,
+// y = −5, dout = 2: (−10, 6). Unswapped gives (6, −10), ignoring dout (−5, 3).
+TEST(MulLayerTest, BackwardSwapsTheInputsAndScalesByDout) {
+  MulLayer mul;
+  mul.forward(3, -5);
+  const InputGradients g = mul.backward(2);
+  EXPECT_NEAR(g.dx, -10, kRoundingTol);
+  EXPECT_NEAR(g.dy, 6, kRoundingTol);
+}
+
+// backward agrees with chapter 1's numerical_diff of dout·forward in each input.
+TEST(MulLayerTest, BackwardMatchesNumericalDerivative) {
+  const double x = 1.5, y = -0.7, dout = 0.3;
+  MulLayer mul;
+  mul.forward(x, y);
+  const InputGradients g = mul.backward(dout);
+  MulLayer probe;  // a second layer, so the probing does not overwrite mul's cache
+  EXPECT_NEAR(g.dx, numerical_diff([&](double v) { return dout * probe.forward(v, y); }, x),
+              kCentralDiffTol);
+  EXPECT_NEAR(g.dy, numerical_diff([&](double v) { return dout * probe.forward(x, v); }, y),
+              kCentralDiffTol);
+}
+
+// --- AddLayer ---------------------------------------------------------------------------
+
+// out = x + y.
+TEST(AddLayerTest, ForwardAdds) {
+  AddLayer add;
+  EXPECT_NEAR(add.forward(200, 450), 650, kRoundingTol);
+}
+
+// ∂L/∂x = ∂L/∂y = dout: passed on unchanged, not 1 and not halved.
+TEST(AddLayerTest, BackwardPassesDoutToBothInputs) {
+  AddLayer add;
+  add.forward(200, 450);
+  const InputGradients g = add.backward(1.1);
+  EXPECT_NEAR(g.dx, 1.1, kRoundingTol);
+  EXPECT_NEAR(g.dy, 1.1, kRoundingTol);
+  const InputGradients h = add.backward(-3);
+  EXPECT_NEAR(h.dx, -3, kRoundingTol);
+  EXPECT_NEAR(h.dy, -3, kRoundingTol);
+}
+
+// backward agrees with numerical_diff of dout·forward in each input.
+TEST(AddLayerTest, BackwardMatchesNumericalDerivative) {
+  const double x = 2.5, y = -4, dout = -0.6;
+  AddLayer add;
+  add.forward(x, y);
+  const InputGradients g = add.backward(dout);
+  AddLayer probe;
+  EXPECT_NEAR(g.dx, numerical_diff([&](double v) { return dout * probe.forward(v, y); }, x),
+              kCentralDiffTol);
+  EXPECT_NEAR(g.dy, numerical_diff([&](double v) { return dout * probe.forward(x, v); }, y),
+              kCentralDiffTol);
+}
+
+// --- the book's shopping graphs -----------------------------------------------------------
+
+// 2 apples at 100 with tax 1.1: price 220; ∂price/∂apple = 2.2, ∂/∂apple_num = 110,
+// ∂/∂tax = 200 (the book's buy_apple.py).
+TEST(ShoppingGraphTest, ApplesBookFigures) {
+  MulLayer mul_apple, mul_tax;
+  const double price = mul_tax.forward(mul_apple.forward(100, 2), 1.1);
+  const InputGradients tax_grads = mul_tax.backward(1.0);
+  const InputGradients apple_grads = mul_apple.backward(tax_grads.dx);
+  EXPECT_NEAR(price, 220, kShoppingTol);
+  EXPECT_NEAR(apple_grads.dx, 2.2, kShoppingTol);
+  EXPECT_NEAR(apple_grads.dy, 110, kShoppingTol);
+  EXPECT_NEAR(tax_grads.dy, 200, kShoppingTol);
+}
+
+// And 3 oranges at 150: price 715; ∂price/∂apple = 2.2, ∂/∂apple_num = 110,
+// ∂/∂orange = 3.3, ∂/∂orange_num = 165, ∂/∂tax = 650 (the book's buy_apple_orange.py).
+TEST(ShoppingGraphTest, ApplesAndOrangesBookFigures) {
+  MulLayer mul_apple, mul_orange, mul_tax;
+  AddLayer add;
+  const double all = add.forward(mul_apple.forward(100, 2), mul_orange.forward(150, 3));
+  const double price = mul_tax.forward(all, 1.1);
+  const InputGradients tax_grads = mul_tax.backward(1.0);
+  const InputGradients add_grads = add.backward(tax_grads.dx);
+  const InputGradients apple_grads = mul_apple.backward(add_grads.dx);
+  const InputGradients orange_grads = mul_orange.backward(add_grads.dy);
+  EXPECT_NEAR(price, 715, kShoppingTol);
+  EXPECT_NEAR(apple_grads.dx, 2.2, kShoppingTol);
+  EXPECT_NEAR(apple_grads.dy, 110, kShoppingTol);
+  EXPECT_NEAR(orange_grads.dx, 3.3, kShoppingTol);
+  EXPECT_NEAR(orange_grads.dy, 165, kShoppingTol);
+  EXPECT_NEAR(tax_grads.dy, 650, kShoppingTol);
+}
+
+// One multiplication per node gives Python's digits exactly: print(100 * 2 * 1.1) shows
+// 220.00000000000003, and 1.1 * 100 shows 110.00000000000001.
+TEST(ShoppingGraphTest, SameDigitsAsPython) {
+  MulLayer mul_apple, mul_tax;
+  const double price = mul_tax.forward(mul_apple.forward(100, 2), 1.1);
+  const InputGradients apple_grads = mul_apple.backward(mul_tax.backward(1.0).dx);
+  EXPECT_EQ(repr(price), "220.00000000000003");
+  EXPECT_EQ(repr(apple_grads.dy), "110.00000000000001");
+}
+
+// --- Relu -------------------------------------------------------------------------------
+
+// max(0, x): negatives and 0 become 0, positives (even tiny ones) stay; mask marks them.
+TEST(ReluTest, ForwardZeroesNegativesAndZero) {
+  Relu relu;
+  const Matrix out = relu.forward(Matrix{{-1, 0, 2}, {3, -0.5, 1e-300}});
+  expect_matrix_near(out, Matrix{{0, 0, 2}, {3, 0, 1e-300}}, 0.0, "out");
+  expect_matrix_near(relu.mask, Matrix{{0, 0, 1}, {1, 0, 1}}, 0.0, "mask");
+}
+
+// The gradient passes where x > 0, as it is (a negative dout too), and stops where x ≤ 0,
+// x = 0 included. Letting 0 through, or taking max(0, dout), fails here.
+TEST(ReluTest, BackwardBlocksWhereTheInputWasNotPositive) {
+  Relu relu;
+  relu.forward(Matrix{{-1, 0, 2}, {3, -0.5, 1e-300}});
+  const Matrix dx = relu.backward(Matrix{{5, 6, -7}, {-8, 9, 10}});
+  expect_matrix_near(dx, Matrix{{0, 0, -7}, {-8, 0, 10}}, 0.0, "dx");
+}
+
+// backward agrees with central differences of forward (inputs away from the kink at 0).
+TEST(ReluTest, BackwardMatchesNumericalDerivative) {
+  Matrix x = {{-1.5, 0.3, 2.0}, {0.7, -0.2, -3.0}};
+  const Matrix dout = {{0.5, -1.0, 2.0}, {1.5, 3.0, -0.25}};
+  Relu relu;
+  relu.forward(x);
+  const Matrix dx = relu.backward(dout);
+  Relu probe;
+  const Matrix numerical = numerical_backward([&] { return probe.forward(x); }, x, dout);
+  expect_matrix_near(dx, numerical, kCentralDiffTol, "dx");
+}
+
+// --- Sigmoid ----------------------------------------------------------------------------
+
+// σ(0) = 1/2, σ(ln 3) = 3/4, σ(−ln 3) = 1/4, σ(40) ≈ 1; the output is kept in out.
+TEST(SigmoidTest, ForwardIsTheSigmoidAndCachesItsOutput) {
+  Sigmoid s;
+  const Matrix out = s.forward(Matrix{{0, std::log(3.0)}, {-std::log(3.0), 40}});
+  expect_matrix_near(out, Matrix{{0.5, 0.75}, {0.25, 1.0}}, kRoundingTol, "out");
+  expect_matrix_near(s.out, out, 0.0, "cached out");
+}
+
+// backward reads only the cached output: with out set to (1/2, 1/4, 9/10) by hand,
+// dout ⊙ out ⊙ (1 − out) = (1·1/4, 2·3/16, −1·9/100). Forgetting (1 − out) or applying σ
+// to out again gives other numbers.
+TEST(SigmoidTest, BackwardUsesTheCachedOutput) {
+  Sigmoid s;
+  s.out = Matrix{{0.5, 0.25, 0.9}};
+  const Matrix dx = s.backward(Matrix{{1, 2, -1}});
+  expect_matrix_near(dx, Matrix{{0.25, 0.375, -0.09}}, kRoundingTol, "dx");
+}
+
+// backward agrees with central differences of forward on a batch.
+TEST(SigmoidTest, BackwardMatchesNumericalDerivative) {
+  Matrix x = {{-2.0, 0.0, 0.5}, {1.0, 3.0, -0.7}};
+  const Matrix dout = {{1.0, -2.0, 0.5}, {0.25, 1.5, -1.0}};
+  Sigmoid s;
+  s.forward(x);
+  const Matrix dx = s.backward(dout);
+  Sigmoid probe;
+  const Matrix numerical = numerical_backward([&] { return probe.forward(x); }, x, dout);
+  expect_matrix_near(dx, numerical, kCentralDiffTol, "dx");
+}
+
+// --- Affine -----------------------------------------------------------------------------
+
+// A batch of 3 distinct rows through W (2,3) and b (1,3). Distinct rows and columns make
+// a sum along the wrong axis, a mean instead of a sum, or a transposed product visible.
+struct AffineCase {
+  Matrix x = {{1, 2}, {-1, 0.5}, {3, -2}};                      // (3,2)
+  Matrix W = {{0.5, -1, 2}, {1.5, 0.25, -0.5}};                 // (2,3)
+  Matrix b = {{0.1, -0.2, 0.3}};                                // (1,3)
+  Matrix dout = {{1, -1, 0.5}, {2, 0.25, -3}, {-0.5, 1.5, 4}};  // (3,3)
+};
+
+// out = x·W + b, b added to every row: row 0 is [1 2]·W + b = [3.6, −0.7, 1.3].
+TEST(AffineTest, ForwardIsXTimesWPlusBOnEveryRow) {
+  AffineCase c;
+  Affine affine(c.W, c.b);
+  const Matrix out = affine.forward(c.x);
+  const Matrix expected = {{3.6, -0.7, 1.3}, {0.35, 0.925, -1.95}, {-1.4, -3.7, 7.3}};
+  expect_matrix_near(out, expected, kRoundingTol, "out");
+  expect_matrix_near(affine.x, c.x, 0.0, "cached x");
+}
+
+// ∂L/∂b sums dout down the batch: (1,3) = (1 + 2 − 0.5, −1 + 0.25 + 1.5, 0.5 − 3 + 4).
+// Along the rows it would be (3,1); a mean would be a third of it.
+TEST(AffineTest, BiasGradientSumsOverTheBatch) {
+  AffineCase c;
+  Affine affine(c.W, c.b);
+  affine.forward(c.x);
+  affine.backward(c.dout);
+  expect_matrix_near(affine.db, Matrix{{2.5, 0.75, 1.5}}, kRoundingTol, "db");
+}
+
+// ∂L/∂W = xᵀ·dout (2,3) and ∂L/∂x = dout·Wᵀ (3,2), worked by hand.
+TEST(AffineTest, WeightAndInputGradientsInClosedForm) {
+  AffineCase c;
+  Affine affine(c.W, c.b);
+  affine.forward(c.x);
+  const Matrix dx = affine.backward(c.dout);
+  // dW(d,h) = Σ_i x(i,d) dout(i,h)
+  expect_matrix_near(affine.dW, Matrix{{-2.5, 3.25, 15.5}, {4.0, -4.875, -8.5}}, kRoundingTol,
+                     "dW");
+  // dx(i,d) = Σ_h dout(i,h) W(d,h)
+  expect_matrix_near(dx, Matrix{{2.5, 1.0}, {-5.25, 4.5625}, {6.25, -2.375}}, kRoundingTol, "dx");
+}
+
+// All three gradients agree with central differences of forward: in x, in W and in b
+// (W and b nudged in place, seen by the layer through its references).
+TEST(AffineTest, BackwardMatchesNumericalDerivative) {
+  AffineCase c;
+  Affine affine(c.W, c.b);
+  affine.forward(c.x);
+  const Matrix dx = affine.backward(c.dout);
+  Affine probe(c.W, c.b);
+  const auto forward = [&] { return probe.forward(c.x); };
+  expect_matrix_near(dx, numerical_backward(forward, c.x, c.dout), kCentralDiffTol, "dx");
+  expect_matrix_near(affine.dW, numerical_backward(forward, c.W, c.dout), kCentralDiffTol, "dW");
+  expect_matrix_near(affine.db, numerical_backward(forward, c.b, c.dout), kCentralDiffTol, "db");
+}
+
+// --- SoftmaxWithLoss --------------------------------------------------------------------
+
+// Scores (0, 0) and (ln 3, 0) give y = (1/2, 1/2) and (3/4, 1/4); with true classes 0 and
+// 1 the loss is the mean of −log(1/2 + 1e-7) and −log(1/4 + 1e-7). y and t are kept.
+TEST(SoftmaxWithLossTest, ForwardIsTheMeanCrossEntropyOfTheSoftmax) {
+  SoftmaxWithLoss last;
+  const Matrix t = {{1, 0}, {0, 1}};
+  const double loss = last.forward(Matrix{{0, 0}, {std::log(3.0), 0}}, t);
+  EXPECT_NEAR(loss, (-std::log(0.5 + 1e-7) - std::log(0.25 + 1e-7)) / 2, kRoundingTol);
+  expect_matrix_near(last.y, Matrix{{0.5, 0.5}, {0.75, 0.25}}, kRoundingTol, "cached y");
+  expect_matrix_near(last.t, t, 0.0, "cached t");
+}
+
+// ∂L/∂x = r·(y − t)/B with r = p/(p + 1e-7): ((1/2 − 1)/2, (1/2)/2)·r₀ and
+// ((3/4)/2, (1/4 − 1)/2)·r₁, r₀ = (1/2)/(1/2 + 1e-7), r₁ = (1/4)/(1/4 + 1e-7). Without
+// the 1/B it is twice that; t − y has the wrong sign.
+TEST(SoftmaxWithLossTest, BackwardIsPredictionMinusTruthOverBatch) {
+  SoftmaxWithLoss last;
+  last.forward(Matrix{{0, 0}, {std::log(3.0), 0}}, Matrix{{1, 0}, {0, 1}});
+  const Matrix dx = last.backward();
+  const double r0 = 0.5 / (0.5 + 1e-7), r1 = 0.25 / (0.25 + 1e-7);
+  expect_matrix_near(dx, Matrix{{-0.25 * r0, 0.25 * r0}, {0.375 * r1, -0.375 * r1}}, kRoundingTol,
+                     "dx");
+}
+
+// Where the true class gets almost nothing, the 1e-7 in the log matters: scores (0, −s)
+// with e^s = 999,999 give the true class 1 exactly p = 1e-6, so r = 1e-6/(1e-6 + 1e-7) =
+// 10/11 and ∂L/∂x = (10/11)·(y − t). The book's (y − t) is 10% off here.
+TEST(SoftmaxWithLossTest, BackwardKeepsTheFactorOfTheLogsDelta) {
+  SoftmaxWithLoss last;
+  Matrix x = {{0, -std::log(999999.0)}};
+  const Matrix t = {{0, 1}};
+  last.forward(x, t);
+  const Matrix dx = last.backward();
+  const double r = 10.0 / 11.0, p = 1e-6;
+  expect_matrix_near(dx, Matrix{{r * (1 - p), r * (p - 1)}}, kRoundingTol, "dx");
+  SoftmaxWithLoss probe;
+  const Matrix numerical =
+      numerical_gradient([&](const Matrix&) { return probe.forward(x, t); }, x);
+  expect_matrix_near(dx, numerical, kCentralDiffTol, "dx against central differences");
+}
+
+// The same example 4 times: each row gets a quarter of the single example's gradient,
+// because the loss is a mean over the batch (divided by B = 4, not by B·K = 12).
+TEST(SoftmaxWithLossTest, BackwardDividesByTheBatchSize) {
+  const Matrix one_x = {{0.2, -1.0, 0.7}}, one_t = {{0, 0, 1}};
+  SoftmaxWithLoss single;
+  single.forward(one_x, one_t);
+  const Matrix one_dx = single.backward();
+  Matrix four_x(4, 3), four_t(4, 3);
+  for (std::size_t b = 0; b < 4; ++b) {
+    for (std::size_t k = 0; k < 3; ++k) {
+      four_x(b, k) = one_x(0, k);
+      four_t(b, k) = one_t(0, k);
+    }
+  }
+  SoftmaxWithLoss batch;
+  batch.forward(four_x, four_t);
+  const Matrix four_dx = batch.backward();
+  ASSERT_EQ(four_dx.shape(), four_x.shape());
+  for (std::size_t b = 0; b < 4; ++b) {
+    for (std::size_t k = 0; k < 3; ++k) {
+      EXPECT_NEAR(four_dx(b, k), one_dx(0, k) / 4, kRoundingTol) << "(" << b << ", " << k << ")";
+    }
+  }
+}
+
+// dout multiplies the whole gradient: backward(2) is twice backward(1).
+TEST(SoftmaxWithLossTest, BackwardScalesByDout) {
+  SoftmaxWithLoss last;
+  last.forward(Matrix{{0.5, -0.5, 1.0}, {2.0, 0.0, -1.0}}, Matrix{{0, 1, 0}, {1, 0, 0}});
+  expect_matrix_near(last.backward(2.0), 2.0 * last.backward(1.0), kRoundingTol, "dx");
+}
+
+// backward agrees with central differences of the loss: it is its exact derivative.
+TEST(SoftmaxWithLossTest, BackwardMatchesNumericalDerivative) {
+  Matrix x = {{0.5, -0.5, 1.0}, {2.0, 0.0, -1.0}, {-0.3, 0.3, 0.1}};
+  const Matrix t = {{0, 1, 0}, {1, 0, 0}, {0, 0, 1}};
+  SoftmaxWithLoss last;
+  last.forward(x, t);
+  const Matrix dx = last.backward();
+  SoftmaxWithLoss probe;
+  const Matrix numerical =
+      numerical_gradient([&](const Matrix&) { return probe.forward(x, t); }, x);
+  expect_matrix_near(dx, numerical, kCentralDiffTol, "dx");
+}
+
+// --- LayerNet ---------------------------------------------------------------------------
+
+// A small net with weights of size 1 (σ far from linear, gradients far above rounding)
+// and non-zero biases, batch of 3. D = 4, H = 5, K = 3 give the four parameters four
+// different shapes, so a gradient returned in the wrong field fails on its shape.
+struct SmallNet {
+  LayerNet net{4, 5, 3, 1.0, 42};
+  Data data = random_data(3, 4, 3, 43);
+  SmallNet() {
+    net.params.b1 = Matrix{{0.1, -0.2, 0.3, -0.4, 0.5}};
+    net.params.b2 = Matrix{{0.2, 0.0, -0.2}};
+  }
+  // Chapter 6's net with the same parameters.
+  TwoLayerNet chapter6() const {
+    TwoLayerNet twin(4, 5, 3);
+    twin.params = net.params;
+    return twin;
+  }
+};
+
+// The constructor gives exactly chapter 6's initial parameters for the same seed.
+TEST(LayerNetProvidedTest, StartsFromChapter6sParameters) {
+  const LayerNet net(6, 4, 3, 0.01, 7);
+  const TwoLayerNet twin(6, 4, 3, 0.01, 7);
+  EXPECT_EQ(net.params.W1, twin.params.W1);
+  EXPECT_EQ(net.params.b1, twin.params.b1);
+  EXPECT_EQ(net.params.W2, twin.params.W2);
+  EXPECT_EQ(net.params.b2, twin.params.b2);
+}
+
+// The layers' forward passes compute chapter 6's loss: the same net, the same number.
+TEST(LayerNetTest, LossIsChapter6sLoss) {
+  const SmallNet s;
+  EXPECT_NEAR(s.net.loss(s.data.x, s.data.t), s.chapter6().loss(s.data.x, s.data.t), kRoundingTol);
+}
+
+// Backprop through the layers gives chapter 6's gradient (its formula, given there) on
+// every entry of every parameter, to rounding.
+TEST(LayerNetTest, GradientEqualsChapter6sBackprop) {
+  const SmallNet s;
+  const TwoLayerParams layered = s.net.gradient(s.data.x, s.data.t);
+  const TwoLayerParams formula = s.chapter6().gradient(s.data.x, s.data.t);
+  expect_relative_below(layered.W1, formula.W1, kSameMathTol, "W1");
+  expect_relative_below(layered.b1, formula.b1, kSameMathTol, "b1");
+  expect_relative_below(layered.W2, formula.W2, kSameMathTol, "W2");
+  expect_relative_below(layered.b2, formula.b2, kSameMathTol, "b2");
+}
+
+// The gradient check: backprop against the numerical gradient, parameter by parameter.
+TEST(LayerNetTest, GradientMatchesNumericalGradient) {
+  SmallNet s;
+  const GradientCheck check = gradient_check(s.net, s.data.x, s.data.t);
+  EXPECT_LT(check.W1.relative_error, kGradCheckTol) << "W1";
+  EXPECT_LT(check.b1.relative_error, kGradCheckTol) << "b1";
+  EXPECT_LT(check.W2.relative_error, kGradCheckTol) << "W2";
+  EXPECT_LT(check.b2.relative_error, kGradCheckTol) << "b2";
+}
+
+// The gradient check on the first 3 real MNIST training images through a fresh 784-10-10
+// net, as the program runs it. Skipped without the data.
+TEST(LayerNetTest, GradientMatchesNumericalGradientOnMnist) {
+  if (!std::filesystem::exists("data/mnist/train-images-idx3-ubyte")) {
+    GTEST_SKIP() << "run make data (data/mnist not found; tests run from the repository root)";
+  }
+  const Dataset train_set =
+      load_mnist_pair("data/mnist/train-images-idx3-ubyte", "data/mnist/train-labels-idx1-ubyte");
+  const Batch batch = sample_batch(train_set, {0, 1, 2});
+  LayerNet net(784, 10, 10, 0.01, 42);
+  const GradientCheck check = gradient_check(net, batch.x, batch.t);
+  EXPECT_LT(check.W1.relative_error, kGradCheckTol) << "W1";
+  EXPECT_LT(check.b1.relative_error, kGradCheckTol) << "b1";
+  EXPECT_LT(check.W2.relative_error, kGradCheckTol) << "W2";
+  EXPECT_LT(check.b2.relative_error, kGradCheckTol) << "b2";
+}
+
+// Trained by the same loop on the same batches, the layered net follows chapter 7's
+// TwoLayerNet step for step: after 30 updates the parameters and every batch loss agree.
+TEST(LayerNetTest, TrainsLikeChapter7) {
+  Dataset data;
+  const Data d = random_data(40, 6, 3, 5);
+  data.images = d.x;
+  data.labels = row_argmax(d.t);
+  TrainConfig config;
+  config.batch_size = 8;
+  config.learning_rate = 0.5;
+  config.iterations = 30;
+  LayerNet layered(6, 4, 3, 0.5, 9);
+  TwoLayerNet chapter6(6, 4, 3, 0.5, 9);
+  Rng rng_layered(10), rng_chapter7(10);
+  const TrainLog log_layered = train(layered, data, data, config, rng_layered);
+  const TrainLog log_chapter7 = train(chapter6, data, data, config, rng_chapter7);
+  ASSERT_EQ(log_layered.losses.size(), log_chapter7.losses.size());
+  for (std::size_t i = 0; i < log_layered.losses.size(); ++i) {
+    EXPECT_NEAR(log_layered.losses[i], log_chapter7.losses[i], kRoundingTol)
+        << "iteration " << i + 1;
+  }
+  expect_relative_below(layered.params.W1, chapter6.params.W1, kRoundingTol, "W1");
+  expect_relative_below(layered.params.b1, chapter6.params.b1, kRoundingTol, "b1");
+  expect_relative_below(layered.params.W2, chapter6.params.W2, kRoundingTol, "W2");
+  expect_relative_below(layered.params.b2, chapter6.params.b2, kRoundingTol, "b2");
+}
+
+}  // namespace
