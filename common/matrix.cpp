@@ -113,6 +113,10 @@ Matrix matmul(const Matrix& a, const Matrix& b) {
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t p = 0; p < k; ++p) {
       const double aip = A[i * k + p];
+      // Most MNIST pixels are 0, and 0·b adds nothing: skipping those rows of B makes
+      // x·W1 about 5× faster and changes no bit of the result (s + 0 = s) while B is
+      // finite.
+      if (aip == 0.0) continue;
       for (std::size_t j = 0; j < m; ++j) C[i * m + j] += aip * B[p * m + j];
     }
   }
