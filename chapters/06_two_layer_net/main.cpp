@@ -21,8 +21,9 @@
 
 namespace {
 
-constexpr std::size_t kPixels = 784;  // D: 28 × 28
-constexpr std::size_t kClasses = 10;  // K: the digits 0..9
+constexpr std::size_t kPixels = 784;         // D: 28 × 28
+constexpr std::size_t kClasses = 10;         // K: the digits 0..9
+constexpr std::size_t kTrainImages = 60000;  // the largest --batch
 
 // "(784, 50)": a shape as numpy prints it, for comparing with the book.
 std::string np_shape(const Matrix& m) {
@@ -97,6 +98,10 @@ int main(int argc, char** argv) {
   const auto seed = static_cast<std::uint64_t>(flags.integer("seed", 0));
   // The gradient check takes its images from this batch, so it needs at least those.
   const auto batch = static_cast<std::size_t>(flags.integer("batch", kCheckImages));
+  if (batch > kTrainImages) {
+    flags.fail("--batch " + std::to_string(batch) + ": MNIST has only " +
+               std::to_string(kTrainImages) + " training images");
+  }
 
   return guarded_main([&] {
     const Examples data = load_examples(data_dir, batch, seed);
