@@ -3,6 +3,7 @@
 // learning_rate_sweep, prints each run's end and verdict, follows the lr = 10 run step by
 // step to show where its odd end point comes from, sets gradient_ascent beside descent,
 // and draws f against the step for several rates.
+#include <charconv>
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
@@ -58,6 +59,16 @@ std::string point(const Vector& x) { return "(" + cell(x[0]) + ", " + cell(x[1])
 // numpy's two ways of printing an array of floats, for tuple().
 std::string sci8(double v) { return sci(v, 8); }
 std::string fixed8(double v) { return fixed(v, 8); }
+
+// The shortest digits that read back as v, in powers-of-ten notation as the lesson writes
+// it: 1e6, 2.5e7 (repr prints those as 1000000.0 and 25000000.0).
+std::string e_notation(double v) {
+  char buf[64];
+  const std::string text(
+      buf, std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific).ptr);
+  const std::size_t e = text.find('e');
+  return text.substr(0, e + 1) + std::to_string(std::stoi(text.substr(e + 1)));
+}
 
 // Left-aligned in a field of `width` characters.
 std::string pad(std::string s, std::size_t width) {
@@ -127,8 +138,8 @@ int main(int argc, char** argv) {
         << "start: " << tuple(kStart) << "\n"
         << "steps: " << steps << "\n"
         << "converged: f(x_k) < " << repr(kConvergedBelow) << "\n"
-        << "diverged: f(x_k) > " << repr(kDivergedFactor)
-        << " * f(x_0) = " << repr(kDivergedFactor * f0) << ", or f(x_k) is inf or nan\n"
+        << "diverged: f(x_k) > " << e_notation(kDivergedFactor)
+        << " * f(x_0) = " << e_notation(kDivergedFactor * f0) << ", or f(x_k) is inf or nan\n"
         << "exact: x_k = (1 - 2*lr)^k * x_0, descent in exact arithmetic (ascent: 1 + 2*lr)\n";
 
     const std::vector<SweepRow> rows =
