@@ -1,18 +1,21 @@
 // tests/07_learning_mnist_test.cpp: chapter 07, mini-batch SGD: choose_batch,
-// sample_batch, sgd_step and train (on small made-up sets, and once on real MNIST).
+// sample_batch, sgd_step and train (on small made-up sets, and once on real MNIST); and
+// the given fast path (fast.h): train_fast against train, numerical_gradient_fast against
+// chapter 6's numerical_gradient.
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <limits>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "chapters/06_two_layer_net/two_layer_net.h"
+#include "chapters/07_learning_mnist/fast.h"
 #include "chapters/07_learning_mnist/train.h"
 #include "common/mnist.h"
 #include "common/random.h"
@@ -444,6 +447,223 @@ TEST(TrainMnistTest, ThousandIterationsReachTheBooksEarlyAccuracy) {
   double late = 0.0;
   for (std::size_t i = 900; i < 1000; ++i) late += log.losses[i];
   EXPECT_LT(late / 100.0, kMaxLateLoss);
+}
+
+// ---------------------------------------------------------------------------------------
+// train_fast (given, fast.h): train's log, weights and observer calls, bit for bit. It uses
+// your choose_batch and sgd_step, and is compared with your train: these fail until those
+// work.
+
+// The two-class task with its dark pixels set to exactly 0, as most of MNIST's are: the
+// fast loop skips them, and must still give the same numbers.
+Dataset two_blobs_with_zeros(std::size_t n, std::uint64_t seed) {
+  Dataset data = two_blobs(n, seed);
+  for (std::size_t k = 0; k < data.images.size(); ++k)
+    if (data.images.data()[k] < 0.5) data.images.data()[k] = 0.0;
+  return data;
+}
+
+// A run's log, final weights and observer calls in order ("i3" an iteration, "e4" an
+// evaluation).
+struct TrainRun {
+  TrainLog log;
+  TwoLayerParams params;
+  std::string calls;
+};
+TrainObserver recorder(std::string& calls) {
+  TrainObserver o;
+  o.on_iteration = [&calls](std::size_t i, double) { calls += "i" + std::to_string(i) + " "; };
+  o.on_evaluation = [&calls](const Evaluation& e) {
+    calls += "e" + std::to_string(e.iteration) + " ";
+  };
+  return o;
+}
+TrainRun plain_run(const Dataset& train_set, const Dataset& test_set, const TrainConfig& config) {
+  TrainRun r;
+  TwoLayerNet net = small_net();
+  Rng rng(3);
+  r.log = train(net, train_set, test_set, config, rng, recorder(r.calls));
+  r.params = net.params;
+  return r;
+}
+TrainRun fast_run(const Dataset& train_set, const Dataset& test_set, const TrainConfig& config,
+                  std::size_t threads, bool background) {
+  TrainRun r;
+  TwoLayerNet net = small_net();
+  Rng rng(3);
+  r.log = train_fast(net, train_set, test_set, config, rng, recorder(r.calls), threads, background);
+  r.params = net.params;
+  return r;
+}
+
+// Exact equality of everything a run produces: the fast loop adds the same terms in the
+// same order as the plain one, so not even the last bit may differ.
+void expect_identical(const TrainRun& fast, const TrainRun& plain) {
+  EXPECT_EQ(fast.log.losses, plain.log.losses);
+  ASSERT_EQ(fast.log.evaluations.size(), plain.log.evaluations.size());
+  for (std::size_t k = 0; k < plain.log.evaluations.size(); ++k) {
+    const Evaluation &a = fast.log.evaluations[k], &b = plain.log.evaluations[k];
+    EXPECT_EQ(a.iteration, b.iteration) << "evaluation " << k;
+    EXPECT_EQ(a.mean_loss, b.mean_loss) << "evaluation " << k;
+    EXPECT_EQ(a.train_accuracy, b.train_accuracy) << "evaluation " << k;
+    EXPECT_EQ(a.test_accuracy, b.test_accuracy) << "evaluation " << k;
+  }
+  EXPECT_EQ(fast.log.diverged, plain.log.diverged);
+  EXPECT_EQ(fast.params.W1, plain.params.W1);
+  EXPECT_EQ(fast.params.b1, plain.params.b1);
+  EXPECT_EQ(fast.params.W2, plain.params.W2);
+  EXPECT_EQ(fast.params.b2, plain.params.b2);
+  EXPECT_EQ(fast.calls, plain.calls);
+}
+
+// On one thread, on two, and with the evaluations in the background: train's results bit
+// for bit, and the observer called in train's order.
+TEST(FastTrainProvidedTest, GivesTrainsResultsBitForBit) {
+  const Dataset train_set = two_blobs(40, 1), test_set = two_blobs(20, 2);
+  TrainConfig config = small_config();
+  config.iterations = 30;
+  const TrainRun plain = plain_run(train_set, test_set, config);
+  ASSERT_EQ(plain.log.losses.size(), 30u);
+  expect_identical(fast_run(train_set, test_set, config, 1, false), plain);
+  expect_identical(fast_run(train_set, test_set, config, 2, false), plain);
+  expect_identical(fast_run(train_set, test_set, config, 1, true), plain);
+  expect_identical(fast_run(train_set, test_set, config, 2, true), plain);
+}
+
+// Zero pixels (skipped by the fast kernels) and an ascent (a negative step) change nothing.
+TEST(FastTrainProvidedTest, ZeroPixelsAndAscentGiveTrainsResultsBitForBit) {
+  const Dataset train_set = two_blobs_with_zeros(40, 1), test_set = two_blobs_with_zeros(20, 2);
+  TrainConfig config = small_config();
+  config.iterations = 12;
+  expect_identical(fast_run(train_set, test_set, config, 2, true),
+                   plain_run(train_set, test_set, config));
+  config.ascent = true;
+  expect_identical(fast_run(train_set, test_set, config, 2, true),
+                   plain_run(train_set, test_set, config));
+}
+
+// A NaN loss stops it at that iteration, like train: diverged, no evaluation after it.
+TEST(FastTrainProvidedTest, StopsAtTheFirstNonFiniteLossLikeTrain) {
+  Dataset train_set = two_blobs(40, 1);
+  const Dataset test_set = two_blobs(20, 2);
+  train_set.images.fill(std::numeric_limits<double>::quiet_NaN());
+  const TrainRun fast = fast_run(train_set, test_set, small_config(), 2, true);
+  EXPECT_TRUE(fast.log.diverged);
+  ASSERT_EQ(fast.log.losses.size(), 1u);
+  EXPECT_TRUE(std::isnan(fast.log.losses[0]));
+  EXPECT_TRUE(fast.log.evaluations.empty());
+  EXPECT_EQ(fast.calls, "i1 ");
+}
+
+// With the numerical gradient it follows train's numerical path: the two gradients differ
+// by rounding only (~1e-11 relative, see FastNumericalGradientProvidedTest), and ten
+// steps of lr 1 keep the losses within 1e-9.
+TEST(FastTrainProvidedTest, NumericalGradientFollowsTrainsNumericalPath) {
+  const Dataset train_set = two_blobs(40, 1), test_set = two_blobs(20, 2);
+  TrainConfig config = small_config();
+  config.gradient = GradientMethod::numerical;
+  const TrainRun plain = plain_run(train_set, test_set, config);
+  const TrainRun fast = fast_run(train_set, test_set, config, 2, true);
+  ASSERT_EQ(fast.log.losses.size(), plain.log.losses.size());
+  constexpr double kRoundingPathTol = 1e-9;
+  for (std::size_t i = 0; i < plain.log.losses.size(); ++i) {
+    EXPECT_NEAR(fast.log.losses[i], plain.log.losses[i], kRoundingPathTol) << "iteration " << i + 1;
+  }
+  EXPECT_EQ(fast.calls, plain.calls);
+}
+
+// The same bad configurations as train's are refused before any step.
+TEST(FastTrainProvidedTest, BadConfigurationThrowsBeforeAnyStep) {
+  const Dataset train_set = two_blobs(40, 1), test_set = two_blobs(20, 2);
+  TwoLayerNet net = small_net();
+  const TwoLayerParams before = net.params;
+  Rng rng(3);
+  TrainConfig config = small_config();
+  config.batch_size = 41;
+  EXPECT_THROW(train_fast(net, train_set, test_set, config, rng), std::invalid_argument);
+  config = small_config();
+  config.batch_size = 0;
+  EXPECT_THROW(train_fast(net, train_set, test_set, config, rng), std::invalid_argument);
+  config = small_config();
+  config.iterations = 0;
+  EXPECT_THROW(train_fast(net, train_set, test_set, config, rng), std::invalid_argument);
+  config = small_config();
+  config.learning_rate = 0.0;
+  EXPECT_THROW(train_fast(net, train_set, test_set, config, rng), std::invalid_argument);
+  EXPECT_EQ(net.params.W1, before.W1);
+  EXPECT_EQ(net.params.b2, before.b2);
+}
+
+// ---------------------------------------------------------------------------------------
+// numerical_gradient_fast (given, fast.h): chapter 6's numerical_gradient up to rounding.
+
+// Both are central differences with the same h on the same loss, so their truncation
+// errors are the same; they differ in rounding only. The plain one subtracts two whole
+// losses, each rounded to ~ε·|L| ≈ 3e-16, and divides by 2h = 2e-4: ~1e-12 of noise per
+// entry, against a largest entry of ~0.1 here, so ~1e-11 (measured: under 1e-10 over 5
+// seeds). A nudge applied to the wrong sample or unit, or a missing term of the chain,
+// misses by 1e-3 or more.
+constexpr double kFastNumericalTol = 1e-8;
+
+// B samples of D inputs, about 70% of them 0 like MNIST's pixels, the rest in (0, 1], and
+// one-hot labels of K classes; a net 0.5·N(0,1) so that every layer matters.
+struct GradientCase {
+  TwoLayerNet net;
+  Matrix x, t;
+};
+GradientCase gradient_case(std::size_t D, std::size_t H, std::size_t K, std::size_t B,
+                           std::uint64_t seed) {
+  GradientCase c{TwoLayerNet(D, H, K, 0.5, seed), Matrix(B, D), Matrix(B, K)};
+  Rng rng(seed + 1);
+  for (std::size_t k = 0; k < c.x.size(); ++k) {
+    const double v = rng.uniform();
+    c.x.data()[k] = rng.uniform() < 0.7 ? 0.0 : v;
+  }
+  for (std::size_t i = 0; i < B; ++i) c.t(i, rng.below(K)) = 1.0;
+  for (std::size_t j = 0; j < H; ++j) c.net.params.b1(0, j) = 0.1 * rng.normal();
+  for (std::size_t k = 0; k < K; ++k) c.net.params.b2(0, k) = 0.1 * rng.normal();
+  return c;
+}
+
+// Every entry of all four gradients agrees with chapter 6's numerical_gradient.
+TEST(FastNumericalGradientProvidedTest, MatchesChapter6NumericalGradient) {
+  GradientCase c = gradient_case(20, 6, 4, 8, 7);
+  const TwoLayerParams fast = numerical_gradient_fast(c.net, c.x, c.t);
+  const TwoLayerParams plain = c.net.numerical_gradient(c.x, c.t);
+  ASSERT_TRUE(fast.W1.same_shape(plain.W1));
+  ASSERT_TRUE(fast.b1.same_shape(plain.b1));
+  ASSERT_TRUE(fast.W2.same_shape(plain.W2));
+  ASSERT_TRUE(fast.b2.same_shape(plain.b2));
+  EXPECT_LT(relative_error(fast.W1, plain.W1).relative_error, kFastNumericalTol);
+  EXPECT_LT(relative_error(fast.b1, plain.b1).relative_error, kFastNumericalTol);
+  EXPECT_LT(relative_error(fast.W2, plain.W2).relative_error, kFastNumericalTol);
+  EXPECT_LT(relative_error(fast.b2, plain.b2).relative_error, kFastNumericalTol);
+}
+
+// A pixel that is 0 in every sample cannot move the loss: its row of ∂L/∂W1 is exactly 0.
+TEST(FastNumericalGradientProvidedTest, PixelZeroInEverySampleHasZeroGradient) {
+  GradientCase c = gradient_case(20, 6, 4, 8, 9);
+  for (std::size_t i = 0; i < c.x.rows(); ++i) c.x(i, 3) = 0.0;
+  const TwoLayerParams fast = numerical_gradient_fast(c.net, c.x, c.t);
+  for (std::size_t j = 0; j < 6; ++j) EXPECT_EQ(fast.W1(3, j), 0.0);
+}
+
+// The net's parameters are read, never nudged in place: they stay bit for bit.
+TEST(FastNumericalGradientProvidedTest, LeavesTheNetUnchanged) {
+  GradientCase c = gradient_case(20, 6, 4, 8, 11);
+  const TwoLayerParams before = c.net.params;
+  numerical_gradient_fast(c.net, c.x, c.t);
+  EXPECT_EQ(c.net.params.W1, before.W1);
+  EXPECT_EQ(c.net.params.b1, before.b1);
+  EXPECT_EQ(c.net.params.W2, before.W2);
+  EXPECT_EQ(c.net.params.b2, before.b2);
+}
+
+// x and t that do not fit the net are refused, as the plain loss refuses them.
+TEST(FastNumericalGradientProvidedTest, ShapeMismatchThrows) {
+  GradientCase c = gradient_case(20, 6, 4, 8, 13);
+  EXPECT_THROW(numerical_gradient_fast(c.net, Matrix(8, 19), c.t), std::invalid_argument);
+  EXPECT_THROW(numerical_gradient_fast(c.net, c.x, Matrix(8, 3)), std::invalid_argument);
 }
 
 }  // namespace

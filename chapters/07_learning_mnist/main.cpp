@@ -1,6 +1,12 @@
-// chapters/07_learning_mnist/main.cpp: `make run CH=07` trains the two-layer net on MNIST
-// with your train(), prints one line per epoch, and draws the loss, the accuracies and a
-// grid of predictions. `make mnist` runs the reference build of it with the defaults.
+// chapters/07_learning_mnist/main.cpp: `make run CH=07` trains the two-layer net on MNIST,
+// prints one line per epoch, and draws the loss, the accuracies and a grid of predictions.
+// `make mnist` runs the reference build of it with the defaults.
+//
+// Two paths, the same output: by default the fast loop of fast.h (train_fast, which uses
+// your choose_batch and sgd_step); with --plain, your train() and chapter 6's gradient.
+// For backprop the two print the same bytes (but the "path:" line); for the numerical
+// gradient they agree up to rounding (the defaults print the same digits; see the lesson,
+// "Making it fast").
 //
 // stdout is byte-identical run to run (fixed seeds, no times). While training, a progress
 // line goes to stderr, and only when stderr is a terminal, so logs stay clean.
@@ -19,6 +25,7 @@
 
 #include "chapters/05_loss_gradient/loss.h"
 #include "chapters/06_two_layer_net/two_layer_net.h"
+#include "chapters/07_learning_mnist/fast.h"
 #include "chapters/07_learning_mnist/train.h"
 #include "common/cli.h"
 #include "common/format.h"
@@ -173,6 +180,10 @@ int main(int argc, char** argv) {
   flags.option("data", "data/mnist", "directory of the four MNIST files (make data)");
   flags.option("gradient", "backprop", "backprop or numerical");
   flags.toggle("ascent", "flip the update's sign: θ ← θ + lr·∇L (watch the loss climb)");
+  flags.toggle("plain", "train with your train() and chapter 6's gradient, not the fast path");
+  flags.option("threads", "2",
+               "fast path: threads sharing each product (1 = no thread but the main one; "
+               "with 2 or more, each epoch's evaluation runs on one more); output unchanged");
   flags.parse(argc, argv);
 
   const std::string method = flags.text("gradient");
@@ -193,6 +204,13 @@ int main(int argc, char** argv) {
   }
   const auto seed = static_cast<std::uint64_t>(flags.integer("seed", 0));
   const bool ascent = flags.on("ascent");
+  const bool plain = flags.on("plain");
+  const auto threads = static_cast<std::size_t>(flags.integer("threads", 1));
+  constexpr std::size_t kMaxThreads = 64;  // more would only wait for one another
+  if (threads > kMaxThreads) {
+    flags.fail("--threads must be at most " + std::to_string(kMaxThreads) + ", got " +
+               flags.text("threads"));
+  }
   const std::string dir = flags.text("data");
 
   return guarded_main([&] {
@@ -241,6 +259,14 @@ int main(int argc, char** argv) {
                 << kNumericalDefaults.iterations
                 << " unless given (the book's sizes cost minutes per iteration)\n";
     }
+    std::cout << "path: "
+              << (plain ? std::string("plain (your train, chapter 6's ") +
+                              (numerical ? "numerical_gradient" : "gradient") + ")"
+                        : std::string("fast (fast_given.cpp: ") +
+                              (numerical ? "only what each nudge changes"
+                                         : "zeros skipped, bit for bit the plain loop's") +
+                              ")")
+              << "\n";
     std::cout << "update: "
               << (ascent ? "ascent  θ ← θ + lr·∇L (the sign flipped)" : "descent  θ ← θ − lr·∇L")
               << "\n";
@@ -287,7 +313,9 @@ int main(int argc, char** argv) {
     };
 
     Rng batch_rng(seed + 1);
-    const TrainLog log = train(net, mnist.train, mnist.test, config, batch_rng, observer);
+    const TrainLog log = plain ? train(net, mnist.train, mnist.test, config, batch_rng, observer)
+                               : train_fast(net, mnist.train, mnist.test, config, batch_rng,
+                                            observer, threads, threads >= 2);
     progress.clear();
 
     const std::string setup = shape + ", batch " + std::to_string(run.batch) + ", lr " +

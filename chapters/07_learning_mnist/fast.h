@@ -1,0 +1,45 @@
+// chapters/07_learning_mnist/fast.h: chapter 7's training loop and numerical gradient, made
+// fast. Given (fast_given.cpp): nothing to write here. The lesson's "Making it fast" tells
+// how each trick works and what it saves; `make mnist` uses both, `--plain` neither.
+//
+// train_fast gives train()'s TrainLog bit for bit: the same numbers, added in the same
+// order, with the kernels of common/fast.h (zero pixels skipped, register-blocked sums,
+// buffers made once, rows shared out between threads). numerical_gradient_fast gives
+// chapter 6's numerical_gradient up to rounding only.
+//
+// Shapes: N = images in a set, B = batch, D = 784 pixels, H = hidden units, K = classes.
+#pragma once
+
+#include <cstddef>
+
+#include "chapters/06_two_layer_net/two_layer_net.h"
+#include "chapters/07_learning_mnist/train.h"
+#include "common/matrix.h"
+#include "common/mnist.h"
+#include "common/random.h"
+
+// train(net, train_set, test_set, config, rng, observer) (train.h: steps 1–6, the same
+// checks and exceptions), computed fast:
+//   * the batch comes from your choose_batch(rng, N, B), so rng advances exactly as in
+//     train and the same seed draws the same batches; the step is your sgd_step;
+//   * with config.gradient == backprop, the gradient is TwoLayerNet::gradient's, term for
+//     term: net, log and observer calls are train's, bit for bit;
+//   * with numerical, it is numerical_gradient_fast (below): train's up to rounding;
+//   * each product's rows are shared out between `threads` threads (≥ 1); with
+//     background_evaluation, each epoch's evaluation (but the last) runs on one more
+//     thread, on a copy of the weights, while training goes on. The observer still sees
+//     every call in train's order, and no result depends on either setting.
+TrainLog train_fast(TwoLayerNet& net, const Dataset& train_set, const Dataset& test_set,
+                    const TrainConfig& config, Rng& rng, const TrainObserver& observer = {},
+                    std::size_t threads = 2, bool background_evaluation = true);
+
+// ∂L/∂W1, ∂L/∂b1, ∂L/∂W2, ∂L/∂b2 of L = net.loss(x, t), each entry by the central
+// difference (L(θ + h) − L(θ − h)) / 2h with h = 1e-4, as net.numerical_gradient(x, t)
+// computes it, up to rounding (see the lesson). The forward pass is done once and cached;
+// nudging one parameter then recomputes only the loss terms it changes:
+//   W1(p,j): only hidden unit j of the samples i whose pixel x(i,p) is not 0 (a1(i,j)
+//            moves by ±h·x(i,p)); every other sample's loss term is unchanged
+//   b1(j):   hidden unit j of every sample
+//   W2(j,k), b2(k): the output a2(i,k) of every sample; the hidden layer is unchanged
+// net is not changed. Throws std::invalid_argument on a shape mismatch.
+TwoLayerParams numerical_gradient_fast(const TwoLayerNet& net, const Matrix& x, const Matrix& t);
