@@ -5,14 +5,18 @@
 // is the expected one → each dimension is nonzero and plausible → the file's size is
 // exactly header + body → only then is the body read. Nothing is allocated from the
 // header's numbers until they agree with the size of the file on disk.
+// parse_idx_* run the same checks from "whole header" on, on bytes already in memory
+// (the fuzzer's way in: tests/fuzz/idx_fuzzer.cpp); read_idx_* add the file checks.
 #include "common/mnist.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <string_view>
 #include <system_error>
 
 namespace fs = std::filesystem;
@@ -64,7 +68,7 @@ bool multiply(std::uint64_t a, std::uint64_t b, std::uint64_t* product) {
 }
 
 // Four bytes, most significant first (IDX is big-endian on every machine).
-std::uint32_t big_endian_u32(const std::string& bytes, std::size_t offset) {
+std::uint32_t big_endian_u32(std::string_view bytes, std::size_t offset) {
   std::uint32_t value = 0;
   for (std::size_t k = 0; k < 4; ++k) {
     value = (value << 8) | static_cast<unsigned char>(bytes[offset + k]);
@@ -105,13 +109,106 @@ const IdxKind& labels_kind() {
   return kind;
 }
 
+// Checks an IDX header against the size of the whole file (header + body), in order:
+// whole header → magic number → each dimension nonzero and plausible → size exactly
+// header + body. Returns the dimensions. `header` holds the file's first bytes, at most
+// kind.header_bytes; `fn` and `name` open every message.
+std::vector<std::uint64_t> check_header(const char* fn, const std::string& name,
+                                        const IdxKind& kind, std::string_view header,
+                                        std::uint64_t file_size) {
+  if (file_size < kind.header_bytes || header.size() < kind.header_bytes) {
+    fail(fn, name,
+         "file is " + with_commas(file_size) + " bytes, too short for the " +
+             std::to_string(kind.header_bytes) + "-byte header of an IDX " + kind.noun);
+  }
+
+  const std::uint32_t magic = big_endian_u32(header, 0);
+  if (magic != kind.magic) {
+    std::string problem = "magic number is " + std::to_string(magic) + " (" + hex32(magic) +
+                          "), expected " + std::to_string(kind.magic) + " (" + hex32(kind.magic) +
+                          ") for an IDX " + kind.noun;
+    if (magic == kind.other_magic) {
+      problem += std::string(": this looks like ") + kind.other_noun;
+    } else if ((magic >> 16) == 0x1F8B) {
+      // 1f 8b opens every gzip stream: the .gz was saved without unpacking it.
+      problem += ": this looks like a gzip file; unpack it with gunzip";
+    }
+    fail(fn, name, problem);
+  }
+
+  std::vector<std::uint64_t> dims;
+  // The header's promise: header bytes + the product of all dimensions (one byte each).
+  std::uint64_t promised = 1;
+  for (std::size_t d = 0; d < kind.dimensions.size(); ++d) {
+    const std::uint64_t value = big_endian_u32(header, 4 + 4 * d);
+    if (value == 0) fail(fn, name, std::string(kind.dimensions[d]) + " is 0");
+    if (value > kind.max_value[d]) {
+      fail(fn, name,
+           std::string(kind.dimensions[d]) + " is " + with_commas(value) +
+               ", which no real data set has (at most " + with_commas(kind.max_value[d]) + ")");
+    }
+    if (!multiply(promised, value, &promised)) {
+      fail(fn, name, "dimensions are absurd: their product does not fit in 64 bits");
+    }
+    dims.push_back(value);
+  }
+  if (promised > std::numeric_limits<std::uint64_t>::max() - kind.header_bytes) {
+    fail(fn, name, "dimensions are absurd: header plus body does not fit in 64 bits");
+  }
+  promised += kind.header_bytes;
+
+  if (file_size != promised) {
+    fail(fn, name,
+         "file is " + with_commas(file_size) + " bytes, header promises " + with_commas(promised));
+  }
+  return dims;
+}
+
+// A checked body (N · rows · cols bytes) → images (N, rows · cols).
+Matrix decode_images(const std::vector<std::uint64_t>& dims, std::string_view body,
+                     std::size_t* image_rows, std::size_t* image_cols) {
+  const std::size_t count = dims[0];
+  const std::size_t rows = dims[1];
+  const std::size_t cols = dims[2];
+
+  // images (N, rows·cols): image n's pixels, row after row, are the nth run of bytes.
+  Matrix images(count, rows * cols);
+  double* out = images.data();
+  const std::size_t n = body.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    // x = byte / 255 maps 0..255 onto [0, 1] exactly at both ends.
+    out[i] = static_cast<unsigned char>(body[i]) / kMaxPixelByte;
+  }
+  if (image_rows != nullptr) *image_rows = rows;
+  if (image_cols != nullptr) *image_cols = cols;
+  return images;
+}
+
+// A checked body (N bytes) → N labels, each checked to be a digit.
+std::vector<std::size_t> decode_labels(const char* fn, const std::string& name,
+                                       std::string_view body) {
+  std::vector<std::size_t> labels(body.size());
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const std::size_t label = static_cast<unsigned char>(body[i]);
+    if (label >= kDigitClasses) {
+      fail(fn, name,
+           "label at index " + with_commas(i) + " is " + std::to_string(label) +
+               ", outside the digits 0..9");
+    }
+    labels[i] = label;
+  }
+  return labels;
+}
+
 // A checked IDX file: its dimensions and its body, one byte per pixel or label.
 struct IdxContents {
   std::vector<std::uint64_t> dims;
   std::string body;
 };
 
-// Opens path, checks everything the header claims against the file, reads the body.
+// The file checks (exists, is a file, opens, has a size), then the header's checks against
+// that size, and only then the body is read: nothing is allocated from the header's
+// numbers until they agree with the file on disk.
 IdxContents read_idx(const std::string& path, const IdxKind& kind) {
   const char* fn = kind.function;
 
@@ -127,59 +224,18 @@ IdxContents read_idx(const std::string& path, const IdxKind& kind) {
 
   const std::uintmax_t file_size = fs::file_size(path, ec);
   if (ec) fail(fn, path, "cannot tell its size (" + ec.message() + ")");
-  if (file_size < kind.header_bytes) {
-    fail(fn, path,
-         "file is " + with_commas(file_size) + " bytes, too short for the " +
-             std::to_string(kind.header_bytes) + "-byte header of an IDX " + kind.noun);
-  }
 
-  std::string header(kind.header_bytes, '\0');
+  // At most the header's bytes; a shorter file fails check_header's first check.
+  std::string header(std::min<std::uintmax_t>(file_size, kind.header_bytes), '\0');
   if (!in.read(header.data(), static_cast<std::streamsize>(header.size()))) {
     fail(fn, path, "cannot read its " + std::to_string(kind.header_bytes) + "-byte header");
   }
 
-  const std::uint32_t magic = big_endian_u32(header, 0);
-  if (magic != kind.magic) {
-    std::string problem = "magic number is " + std::to_string(magic) + " (" + hex32(magic) +
-                          "), expected " + std::to_string(kind.magic) + " (" + hex32(kind.magic) +
-                          ") for an IDX " + kind.noun;
-    if (magic == kind.other_magic) {
-      problem += std::string(": this looks like ") + kind.other_noun;
-    } else if ((magic >> 16) == 0x1F8B) {
-      // 1f 8b opens every gzip stream: the .gz was saved without unpacking it.
-      problem += ": this looks like a gzip file; unpack it with gunzip";
-    }
-    fail(fn, path, problem);
-  }
-
   IdxContents contents;
-  // The header's promise: header bytes + the product of all dimensions (one byte each).
-  std::uint64_t promised = 1;
-  for (std::size_t d = 0; d < kind.dimensions.size(); ++d) {
-    const std::uint64_t value = big_endian_u32(header, 4 + 4 * d);
-    if (value == 0) fail(fn, path, std::string(kind.dimensions[d]) + " is 0");
-    if (value > kind.max_value[d]) {
-      fail(fn, path,
-           std::string(kind.dimensions[d]) + " is " + with_commas(value) +
-               ", which no real data set has (at most " + with_commas(kind.max_value[d]) + ")");
-    }
-    if (!multiply(promised, value, &promised)) {
-      fail(fn, path, "dimensions are absurd: their product does not fit in 64 bits");
-    }
-    contents.dims.push_back(value);
-  }
-  if (promised > std::numeric_limits<std::uint64_t>::max() - kind.header_bytes) {
-    fail(fn, path, "dimensions are absurd: header plus body does not fit in 64 bits");
-  }
-  promised += kind.header_bytes;
-
-  if (file_size != promised) {
-    fail(fn, path,
-         "file is " + with_commas(file_size) + " bytes, header promises " + with_commas(promised));
-  }
+  contents.dims = check_header(fn, path, kind, header, file_size);
 
   // Safe to allocate now: the body size equals what the file really holds.
-  const std::size_t body_bytes = static_cast<std::size_t>(promised - kind.header_bytes);
+  const std::size_t body_bytes = static_cast<std::size_t>(file_size - kind.header_bytes);
   contents.body.resize(body_bytes);
   if (!in.read(contents.body.data(), static_cast<std::streamsize>(body_bytes))) {
     fail(fn, path,
@@ -189,40 +245,35 @@ IdxContents read_idx(const std::string& path, const IdxKind& kind) {
   return contents;
 }
 
+// The header: the first kind.header_bytes of bytes, or all of them if fewer.
+std::string_view header_of(std::string_view bytes, const IdxKind& kind) {
+  return bytes.substr(0, std::min(bytes.size(), kind.header_bytes));
+}
+
 }  // namespace
 
 Matrix read_idx_images(const std::string& path, std::size_t* image_rows, std::size_t* image_cols) {
   const IdxContents idx = read_idx(path, images_kind());
-  const std::size_t count = idx.dims[0];
-  const std::size_t rows = idx.dims[1];
-  const std::size_t cols = idx.dims[2];
-
-  // images (N, rows·cols): image n's pixels, row after row, are the nth run of bytes.
-  Matrix images(count, rows * cols);
-  double* out = images.data();
-  const std::size_t n = idx.body.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    // x = byte / 255 maps 0..255 onto [0, 1] exactly at both ends.
-    out[i] = static_cast<unsigned char>(idx.body[i]) / kMaxPixelByte;
-  }
-  if (image_rows != nullptr) *image_rows = rows;
-  if (image_cols != nullptr) *image_cols = cols;
-  return images;
+  return decode_images(idx.dims, idx.body, image_rows, image_cols);
 }
 
 std::vector<std::size_t> read_idx_labels(const std::string& path) {
   const IdxContents idx = read_idx(path, labels_kind());
-  std::vector<std::size_t> labels(idx.body.size());
-  for (std::size_t i = 0; i < labels.size(); ++i) {
-    const std::size_t label = static_cast<unsigned char>(idx.body[i]);
-    if (label >= kDigitClasses) {
-      fail("read_idx_labels", path,
-           "label at index " + with_commas(i) + " is " + std::to_string(label) +
-               ", outside the digits 0..9");
-    }
-    labels[i] = label;
-  }
-  return labels;
+  return decode_labels(labels_kind().function, path, idx.body);
+}
+
+Matrix parse_idx_images(std::string_view bytes, const std::string& name, std::size_t* image_rows,
+                        std::size_t* image_cols) {
+  const IdxKind& kind = images_kind();
+  const std::vector<std::uint64_t> dims =
+      check_header("parse_idx_images", name, kind, header_of(bytes, kind), bytes.size());
+  return decode_images(dims, bytes.substr(kind.header_bytes), image_rows, image_cols);
+}
+
+std::vector<std::size_t> parse_idx_labels(std::string_view bytes, const std::string& name) {
+  const IdxKind& kind = labels_kind();
+  check_header("parse_idx_labels", name, kind, header_of(bytes, kind), bytes.size());
+  return decode_labels("parse_idx_labels", name, bytes.substr(kind.header_bytes));
 }
 
 Dataset load_mnist_pair(const std::string& images_path, const std::string& labels_path) {

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/matrix.h"
@@ -44,6 +45,13 @@ Matrix read_idx_images(const std::string& path, std::size_t* image_rows = nullpt
 
 // An IDX labels file (magic 2049) → N labels, each checked to be in 0..9.
 std::vector<std::size_t> read_idx_labels(const std::string& path);
+
+// The same two readers on bytes already in memory: the whole IDX file, header and body.
+// `name` stands for the path in messages ("parse_idx_images: name: ..."). The checks are
+// the readers' own (the file checks aside), in the same order with the same messages.
+Matrix parse_idx_images(std::string_view bytes, const std::string& name,
+                        std::size_t* image_rows = nullptr, std::size_t* image_cols = nullptr);
+std::vector<std::size_t> parse_idx_labels(std::string_view bytes, const std::string& name);
 
 // An images file and its labels file; their counts must agree.
 Dataset load_mnist_pair(const std::string& images_path, const std::string& labels_path);

@@ -319,6 +319,47 @@ TEST_F(ReadIdxLabelsTest, MissingFileIsNamed) {
   EXPECT_TRUE(Contains(message, "read_idx_labels: " + file + ": no such file"));
 }
 
+// ---- parse_idx_images, parse_idx_labels: the same checks on bytes in memory ----
+
+// Bytes in memory read back as a file of the same bytes does.
+TEST(ParseIdxImagesTest, ParsesLikeTheFileReader) {
+  std::size_t rows = 0;
+  std::size_t cols = 0;
+  const Matrix images =
+      parse_idx_images(images_file(2, 1, 2, {0, 51, 255, 0}), "mem", &rows, &cols);
+  ASSERT_EQ(images.rows(), 2u);
+  ASSERT_EQ(images.cols(), 2u);
+  EXPECT_EQ(rows, 1u);
+  EXPECT_EQ(cols, 2u);
+  EXPECT_EQ(images(1, 0), 1.0);
+}
+
+// A broken header is named by the name given, with the hint.
+TEST(ParseIdxImagesTest, TruncatedBodyIsNamed) {
+  const std::string bytes = images_file(1000, 28, 28, std::vector<unsigned char>(1218));
+  const std::string message = data_error_message([&] { parse_idx_images(bytes, "mem"); });
+  EXPECT_TRUE(
+      Contains(message, "parse_idx_images: mem: file is 1,234 bytes, header promises 784,016"));
+  EXPECT_TRUE(EndsWithHint(message));
+}
+
+// Fewer bytes than a header are refused without reading past them.
+TEST(ParseIdxImagesTest, ShortInputIsTooShortForTheHeader) {
+  const std::string bytes = images_file(1, 1, 1, {0}).substr(0, 3);
+  const std::string message = data_error_message([&] { parse_idx_images(bytes, "mem"); });
+  EXPECT_TRUE(Contains(message, "mem: file is 3 bytes, too short for the 16-byte header"));
+}
+
+// Labels parse back in order; a label that is no digit is named by its index.
+TEST(ParseIdxLabelsTest, ChecksEachLabel) {
+  EXPECT_EQ(parse_idx_labels(labels_file({5, 0, 4}), "mem"), (std::vector<std::size_t>{5, 0, 4}));
+  const std::string message = data_error_message([&] {
+    parse_idx_labels(labels_file({1, 12}), "mem");
+  });
+  EXPECT_TRUE(Contains(message, "parse_idx_labels: mem: label at index 1 is 12"));
+  EXPECT_TRUE(EndsWithHint(message));
+}
+
 // ---- load_mnist_pair, load_mnist ----
 
 // Images and labels are paired in order, with the image size.

@@ -4,8 +4,12 @@
 #  2. runs every test against solutions/ (and common/)
 #  3. the bite check: each chapter's exercise tests, linked with the untouched stubs of
 #     that chapter (earlier chapters from solutions/), must all fail
-#  4. every stub still has its TODO and its not_implemented throw
-#  5. each output block marked in a lesson matches what the program prints now
+#  4. bad input: the reference programs refuse bad flags and broken data files cleanly
+#     (tools/bad_input.sh; each case counts once)
+#  5. every stub still has its TODO and its not_implemented throw
+#  6. each output block marked in a lesson matches what the program prints now
+#  7. determinism: each program run twice with the same seed prints the same bytes
+#     (tools/determinism.sh; each program counts once)
 # Ends with "N passed, N failed"; exits 1 if anything failed.
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -14,6 +18,21 @@ mkdir -p build
 passed=0 failed=0
 pass() { passed=$((passed + 1)); }
 fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# fold_in LOG SCRIPT ARGS...: runs a script that ends with "N passed, N failed", shows its
+# other lines, and adds its counts to ours (one failure if it ends without that line).
+fold_in() {
+  local log=$1 p f
+  shift
+  bash "$@" >"$log" 2>&1
+  # Its own "== section ==" headers become sub-headers of ours.
+  grep -a -v -e ' passed, .* failed$' -e '^$' "$log" | sed -E 's/^== (.*) ==$/  -- \1 --/'
+  p=$(tail -n 1 "$log" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1/p')
+  f=$(tail -n 1 "$log" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\2/p')
+  [ -z "$p" ] && echo "FAIL: $1 ended without its 'N passed, N failed' line; see $log"
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-1}))
+}
 
 bins=(build/reference/bin/common_test)
 bite_bins=()
@@ -81,6 +100,9 @@ for ch in "$@"; do
   fi
 done
 
+echo "== bad input: refused cleanly, never a crash =="
+fold_in build/test-bad-input.log tools/bad_input.sh "$@"
+
 echo "== every stub has its TODO =="
 for ch in "$@"; do
   for f in $(exercise_files "$ch"); do
@@ -96,13 +118,10 @@ for ch in "$@"; do
 done
 
 echo "== lessons show what the programs print =="
-out=build/test-readme-outputs.log
-bash tools/readme_outputs.sh "$@" >"$out" 2>&1
-grep -v ' passed, .* failed$' "$out"
-p=$(tail -n 1 "$out" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1/p')
-f=$(tail -n 1 "$out" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\2/p')
-passed=$((passed + ${p:-0}))
-failed=$((failed + ${f:-1}))
+fold_in build/test-readme-outputs.log tools/readme_outputs.sh "$@"
+
+echo "== the same seed gives the same output =="
+fold_in build/test-determinism.log tools/determinism.sh "$@"
 
 echo
 echo "$passed passed, $failed failed"

@@ -1,60 +1,29 @@
 // tests/fuzz/idx_fuzzer.cpp: libFuzzer on the IDX reader in common/mnist.cpp (`make fuzz`).
 //
-// The reader's promise (common/mnist.h): any file, however broken, either reads into data
-// that agrees with its header or throws data_error. So for every input this fuzzer
-//   1. writes the bytes to a file and reads it with read_idx_images and read_idx_labels;
-//   2. splits the bytes where an images header says its body ends, writes an images file
-//      and a labels file, and reads the pair with load_mnist_pair.
+// The reader's promise (common/mnist.h): any bytes, however broken, either parse into data
+// that agree with their header or throw data_error. So for every input this fuzzer
+//   1. parses the bytes with parse_idx_images and parse_idx_labels;
+//   2. splits the bytes where an images header says its body ends and parses the first
+//      part as images, the second as labels (each copied to a buffer of its own, so that
+//      AddressSanitizer sees a read past either end).
 // A finding is a crash, a sanitizer report, an exception other than data_error (it
 // escapes and aborts), a result that disagrees with the header (trap below), or, through
 // libFuzzer's -malloc_limit_mb, an allocation far larger than any input.
 //
-// The readers take paths, so the bytes go through a temporary file. An in-memory parse
-// function in common/mnist would make this faster; until then, files it is.
-#include <unistd.h>
-
+// Everything stays in memory: parse_idx_* run the very checks read_idx_* run once the
+// file checks (exists, is a file, opens) have passed, which tests/common_mnist_test.cpp
+// covers on real files.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
+#include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "common/mnist.h"
 
 namespace {
-
-namespace fs = std::filesystem;
-
-// A folder of our own for the temporary files, removed at exit. In memory (/dev/shm)
-// when there is one: on ext4, rewriting a truncated file forces it to disk, 2 ms a time.
-const fs::path& scratch() {
-  static const fs::path dir = [] {
-    std::error_code ec;
-    const fs::path base = fs::is_directory("/dev/shm", ec) && access("/dev/shm", W_OK) == 0
-                              ? fs::path("/dev/shm")
-                              : fs::temp_directory_path();
-    fs::path d = base / ("idx_fuzzer." + std::to_string(getpid()));
-    fs::create_directories(d);
-    std::atexit([] { std::error_code ec; fs::remove_all(scratch(), ec); });
-    return d;
-  }();
-  return dir;
-}
-
-std::string write_file(const std::string& name, const std::uint8_t* data, std::size_t size) {
-  const std::string path = (scratch() / name).string();
-  // A new file each time rather than a truncated one (see scratch()).
-  std::remove(path.c_str());
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
-  if (!out) {
-    std::fprintf(stderr, "idx_fuzzer: cannot write %s\n", path.c_str());
-    std::abort();
-  }
-  return path;
-}
 
 std::uint64_t big_endian_u32(const std::uint8_t* p) {
   return (std::uint64_t{p[0]} << 24) | (std::uint64_t{p[1]} << 16) | (std::uint64_t{p[2]} << 8) |
@@ -94,21 +63,37 @@ void check_labels(const std::vector<std::size_t>& labels, const std::uint8_t* da
   }
 }
 
+// Parses data[0 … size) as images and as labels; either parse may throw data_error.
+void parse_both(const std::uint8_t* data, std::size_t size, bool as_images, bool as_labels) {
+  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  if (as_images) {
+    try {
+      std::size_t rows = 0, cols = 0;
+      const Matrix images = parse_idx_images(bytes, "fuzz-images", &rows, &cols);
+      check_images(images, rows, cols, data, size);
+    } catch (const data_error&) {
+    }
+  }
+  if (as_labels) {
+    try {
+      check_labels(parse_idx_labels(bytes, "fuzz-labels"), data, size);
+    } catch (const data_error&) {
+    }
+  }
+}
+
+// A copy of data[0 … size) in a heap block of exactly size bytes.
+std::unique_ptr<std::uint8_t[]> copy_of(const std::uint8_t* data, std::size_t size) {
+  std::unique_ptr<std::uint8_t[]> copy(new std::uint8_t[size]);
+  for (std::size_t i = 0; i < size; ++i) copy[i] = data[i];
+  return copy;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  // 1. The whole input as one file, read as either kind.
-  const std::string whole = write_file("whole", data, size);
-  try {
-    std::size_t rows = 0, cols = 0;
-    const Matrix images = read_idx_images(whole, &rows, &cols);
-    check_images(images, rows, cols, data, size);
-  } catch (const data_error&) {
-  }
-  try {
-    check_labels(read_idx_labels(whole), data, size);
-  } catch (const data_error&) {
-  }
+  // 1. The whole input, read as either kind.
+  parse_both(data, size, true, true);
 
   // 2. An images file followed by a labels file: split where the images header says the
   // images end (16 + N·rows·cols bytes), or in the middle when that is past the end.
@@ -118,14 +103,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         big_endian_u32(data + 4) * big_endian_u32(data + 8) * big_endian_u32(data + 12);
     if (body <= size - 16) split = 16 + static_cast<std::size_t>(body);
   }
-  const std::string images_path = write_file("images", data, split);
-  const std::string labels_path = write_file("labels", data + split, size - split);
-  try {
-    const Dataset set = load_mnist_pair(images_path, labels_path);
-    check_images(set.images, set.image_rows, set.image_cols, data, split);
-    check_labels(set.labels, data + split, size - split);
-    if (set.images.rows() != set.labels.size()) lie("a pair with unequal counts");
-  } catch (const data_error&) {
-  }
+  const auto images = copy_of(data, split);
+  const auto labels = copy_of(data + split, size - split);
+  parse_both(images.get(), split, true, false);
+  parse_both(labels.get(), size - split, false, true);
   return 0;
 }
