@@ -76,7 +76,7 @@ double Flags::number(const std::string& name) const {
   return x;
 }
 
-long Flags::integer(const std::string& name, long min) const {
+long Flags::integer(const std::string& name, long min, long max) const {
   const std::string v = text(name);
   char* end = nullptr;
   errno = 0;
@@ -85,6 +85,7 @@ long Flags::integer(const std::string& name, long min) const {
     fail("--" + name + " needs a whole number, got '" + v + "'");
   }
   if (x < min) fail("--" + name + " must be at least " + std::to_string(min) + ", got " + v);
+  if (x > max) fail("--" + name + " must be at most " + std::to_string(max) + ", got " + v);
   return x;
 }
 

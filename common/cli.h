@@ -30,8 +30,9 @@ class Flags {
   std::string text(const std::string& name) const;
   // The value as a number; exits 2 with usage if it is not one, or is not finite.
   double number(const std::string& name) const;
-  // The value as a whole number ≥ min; exits 2 with usage otherwise.
-  long integer(const std::string& name, long min = 1) const;
+  // The value as a whole number in [min, max]; exits 2 with usage otherwise. The default
+  // max keeps counts far from overflowing an int or exhausting memory by a typo.
+  long integer(const std::string& name, long min = 1, long max = 1'000'000'000) const;
   bool on(const std::string& name) const;
 
   std::string usage() const;

@@ -59,6 +59,14 @@ TEST(FlagsTest, NonNumericAndTooSmallValuesExit) {
   EXPECT_EXIT((void)flags.integer("iters"), testing::ExitedWithCode(2), "at least 1, got 0");
 }
 
+// A count beyond the maximum (by default 1e9, far below int overflow) exits 2.
+TEST(FlagsTest, CountAboveMaximumExits) {
+  Flags flags = MakeFlags();
+  Parse(flags, {"--iters", "3000000000"});
+  EXPECT_EXIT((void)flags.integer("iters"), testing::ExitedWithCode(2),
+              "at most 1000000000, got 3000000000");
+}
+
 // guarded_main turns an exception into "error: ..." and status 1.
 TEST(GuardedMainTest, ExceptionBecomesErrorAndStatusOne) {
   EXPECT_EXIT(std::exit(guarded_main([]() -> int { throw std::invalid_argument("bad shape"); })),

@@ -160,6 +160,7 @@ has 04 && {
   expect_usage "$ch" --steps
   expect_usage "$ch" --steps 0
   expect_usage "$ch" --steps 2.5
+  expect_usage "$ch" --steps 3000000000  # would overflow an int
 }
 has 06 && {
   ch=$(full 06)
@@ -182,6 +183,7 @@ has 07 && {
   expect_usage "$ch" --lr -0.1
   expect_usage "$ch" --gradient foo
   expect_usage "$ch" --ascent=yes
+  expect_usage "$ch" --hidden 2000000  # W1 alone would be 12.5 GB
   if have_mnist; then
     expect_usage "$ch" --batch 70000
   else

@@ -63,7 +63,10 @@ constexpr std::size_t kLossWindow = 100;  // iterations averaged in loss.svg's s
 std::size_t size_flag(const Flags& flags, const std::string& name, std::size_t for_backprop,
                       std::size_t for_numerical, bool numerical) {
   if (flags.text(name) == "auto") return numerical ? for_numerical : for_backprop;
-  return static_cast<std::size_t>(flags.integer(name, 1));
+  // 100,000 hidden units already make W1 627 MB; more is a typo, not an experiment.
+  constexpr long kMaxHidden = 100'000;
+  return static_cast<std::size_t>(
+      flags.integer(name, 1, name == "hidden" ? kMaxHidden : 1'000'000'000));
 }
 
 // A progress line on stderr, redrawn in place ("\r"), at most every 0.1 s. Off unless
