@@ -9,7 +9,8 @@ trap 'echo; echo "watch stopped."; exit 0' INT TERM
 
 run_check() {
   clear 2>/dev/null || true
-  make --no-print-directory check CH="$num" PREVIOUS="$previous"
+  # make's own "*** [check] Error 1" line adds nothing to the report above it.
+  make --no-print-directory check CH="$num" PREVIOUS="$previous" 2>&1 | grep -v '^make.*[*][*][*] '
   echo
   echo "watching chapters/$ch/ (Ctrl-C stops)"
 }
