@@ -20,7 +20,10 @@ Your loop (CH=03 or CH=3)
   make reset CH=03 CONFIRM=1     put chapter 3's stubs back as shipped (your files are backed up)
 
 Maintainers
-  make bench                     benchmarks (Google Benchmark)
+  make sanitize                  every test and program under AddressSanitizer and UBSan
+  make fuzz [FUZZ_SECONDS=60]    libFuzzer on the MNIST (IDX) reader
+  make mutants                   plausible bugs in tests/mutants/ must each fail a test
+  make bench                     benchmarks (Google Benchmark); figures in BENCHMARKS.md
   make clean                     remove build/ and out/
 
 Chapters
