@@ -3,6 +3,7 @@
 #include "common/fast.h"
 
 #include <array>
+#include <chrono>
 #include <stdexcept>
 #include <utility>
 #include <string>
@@ -38,6 +39,11 @@ SparseRows sparse_rows(const Matrix& a) {
   s.rows = a.rows();
   s.cols = a.cols();
   s.row_start.reserve(a.rows() + 1);
+  // Count first, so that the entries (millions for MNIST) go in without regrowing.
+  std::size_t count = 0;
+  for (std::size_t k = 0; k < a.size(); ++k) count += a.data()[k] != 0.0;
+  s.column.reserve(count);
+  s.value.reserve(count);
   for (std::size_t i = 0; i < a.rows(); ++i) {
     const double* row = a.data() + i * a.cols();
     for (std::size_t j = 0; j < a.cols(); ++j) {
@@ -220,7 +226,7 @@ Workers::Workers(std::size_t threads) {
 Workers::~Workers() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    stop_ = true;
+    stop_.store(true, std::memory_order_release);
   }
   wake_.notify_all();
   for (std::thread& t : helpers_) t.join();
@@ -230,6 +236,24 @@ namespace {
 
 // Part `part` of `parts` equal contiguous ranges of 0..n.
 std::size_t split(std::size_t n, std::size_t part, std::size_t parts) { return n * part / parts; }
+
+// How long a thread spins, checking a flag, before it goes to sleep on a condition variable:
+// long enough to cover the gap between two for_rows calls of a training step, short enough
+// to leave the core to others (the background evaluation) when no work comes.
+constexpr auto kSpin = std::chrono::microseconds(200);
+
+// Spins until done() or kSpin has passed; says whether done() came true.
+template <typename Done>
+bool spin_until(Done done) {
+  const auto deadline = std::chrono::steady_clock::now() + kSpin;
+  for (unsigned k = 0;; ++k) {
+    if (done()) return true;
+    if ((k & 63) == 63 && std::chrono::steady_clock::now() > deadline) return false;
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  }
+}
 
 }  // namespace
 
@@ -243,13 +267,16 @@ void Workers::for_rows(std::size_t n, const std::function<void(std::size_t, std:
     std::lock_guard<std::mutex> lock(mutex_);
     work_ = &work;
     n_ = n;
-    pending_ = helpers_.size();
-    ++generation_;
+    pending_.store(helpers_.size(), std::memory_order_relaxed);
+    generation_.fetch_add(1, std::memory_order_release);
   }
   wake_.notify_all();
   work(0, split(n, 1, parts));  // part 0 on this thread
-  std::unique_lock<std::mutex> lock(mutex_);
-  done_.wait(lock, [this] { return pending_ == 0; });
+  if (!spin_until([this] { return pending_.load(std::memory_order_acquire) == 0; })) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_.wait(lock, [this] { return pending_.load(std::memory_order_acquire) == 0; });
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
   work_ = nullptr;
 }
 
@@ -259,17 +286,22 @@ void Workers::helper_loop(std::size_t index) {
     const std::function<void(std::size_t, std::size_t)>* work;
     std::size_t n;
     {
+      const auto ready = [&] {
+        return stop_.load(std::memory_order_acquire) ||
+               generation_.load(std::memory_order_acquire) != seen;
+      };
+      spin_until(ready);
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
-      if (stop_) return;
-      seen = generation_;
+      wake_.wait(lock, ready);
+      if (stop_.load(std::memory_order_relaxed)) return;
+      seen = generation_.load(std::memory_order_relaxed);
       work = work_;
       n = n_;
     }
     (*work)(split(n, index, count()), split(n, index + 1, count()));
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      --pending_;
+      pending_.fetch_sub(1, std::memory_order_release);
     }
     done_.notify_one();
   }

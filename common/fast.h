@@ -22,6 +22,7 @@
 // B = batch, D = inputs (784 pixels), H = hidden units, K = classes.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -112,7 +113,10 @@ class Workers {
   std::condition_variable wake_, done_;
   const std::function<void(std::size_t, std::size_t)>* work_ = nullptr;
   std::size_t n_ = 0;
-  std::size_t generation_ = 0;  // bumped for each for_rows call
-  std::size_t pending_ = 0;     // helpers still running the current call
-  bool stop_ = false;
+  // Atomics, so that a thread can spin on them for a few microseconds before it sleeps
+  // on a condition variable (waking a sleeping thread costs tens of microseconds, and a
+  // training step calls for_rows three times); written under mutex_ all the same.
+  std::atomic<std::size_t> generation_{0};  // bumped for each for_rows call
+  std::atomic<std::size_t> pending_{0};     // helpers still running the current call
+  std::atomic<bool> stop_{false};
 };
