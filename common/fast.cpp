@@ -1,59 +1,65 @@
-// common/fast.cpp: the fast kernels. Contracts are in fast.h; each loop adds its terms in
-// the order of the plain operation it replaces, so the numbers are the same bit for bit.
+// common/fast.cpp: the fast kernels. Contracts are in fast.h. The two sparse products add
+// their terms in the order of the plain matmul they replace, so they give the same numbers
+// bit for bit; exp_in_place is within 2 units in the last place of std::exp.
 #include "common/fast.h"
 
-#include <array>
+#include <algorithm>
+#include <bit>
 #include <chrono>
+#include <cmath>
+#include <cstring>
 #include <stdexcept>
-#include <utility>
 #include <string>
+#include <utility>
 
 namespace {
 
-void require_product_shapes(const std::string& op, std::size_t a_rows, std::size_t a_cols,
-                            std::size_t b_rows, std::size_t b_cols) {
-  if (a_cols != b_rows) {
-    throw std::invalid_argument(op + ": (" + std::to_string(a_rows) + "x" +
-                                std::to_string(a_cols) + ") * (" + std::to_string(b_rows) + "x" +
-                                std::to_string(b_cols) + "): left.cols " +
-                                std::to_string(a_cols) + " != right.rows " +
-                                std::to_string(b_rows));
-  }
+std::string shape(std::size_t rows, std::size_t cols) {
+  return "(" + std::to_string(rows) + "x" + std::to_string(cols) + ")";
 }
 
-#ifndef FAST_BLOCK
-#define FAST_BLOCK 16
-#endif
-// Columns of the result summed together in registers by sparse_matmul_rows (see below).
-constexpr std::size_t kBlock = FAST_BLOCK;
-
-// out keeps its storage when it already has the shape; otherwise it becomes a new one.
-void reshape(Matrix& out, std::size_t rows, std::size_t cols) {
-  if (out.rows() != rows || out.cols() != cols) out = Matrix(rows, cols);
+void require(bool ok, const std::string& message) {
+  if (!ok) throw std::invalid_argument(message);
 }
 
 }  // namespace
 
 SparseRows sparse_rows(const Matrix& a) {
+  Workers alone(1);
+  return sparse_rows(a, alone);
+}
+
+SparseRows sparse_rows(const Matrix& a, Workers& workers) {
   SparseRows s;
   s.rows = a.rows();
   s.cols = a.cols();
-  s.row_start.reserve(a.rows() + 1);
-  // Count first, so that the entries (millions for MNIST) go in without regrowing.
-  std::size_t count = 0;
-  for (std::size_t k = 0; k < a.size(); ++k) count += a.data()[k] != 0.0;
-  s.column.reserve(count);
-  s.value.reserve(count);
-  for (std::size_t i = 0; i < a.rows(); ++i) {
-    const double* row = a.data() + i * a.cols();
-    for (std::size_t j = 0; j < a.cols(); ++j) {
-      if (row[j] != 0.0) {
-        s.column.push_back(static_cast<std::uint32_t>(j));
-        s.value.push_back(row[j]);
+  // Count each row's nonzeros first, so that every row knows where its entries go and the
+  // rows can be filled in by several threads at once, without regrowing anything.
+  s.row_start.assign(a.rows() + 1, 0);
+  workers.for_rows(a.rows(), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const double* row = a.data() + i * a.cols();
+      std::size_t count = 0;
+      for (std::size_t j = 0; j < a.cols(); ++j) count += row[j] != 0.0 ? 1 : 0;
+      s.row_start[i + 1] = count;
+    }
+  });
+  for (std::size_t i = 0; i < a.rows(); ++i) s.row_start[i + 1] += s.row_start[i];
+  s.column.resize(s.row_start.back());
+  s.value.resize(s.row_start.back());
+  workers.for_rows(a.rows(), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const double* row = a.data() + i * a.cols();
+      std::size_t k = s.row_start[i];
+      for (std::size_t j = 0; j < a.cols(); ++j) {
+        if (row[j] != 0.0) {
+          s.column[k] = static_cast<std::uint32_t>(j);
+          s.value[k] = row[j];
+          ++k;
+        }
       }
     }
-    s.row_start.push_back(s.value.size());
-  }
+  });
   return s;
 }
 
@@ -65,15 +71,44 @@ Matrix dense(const SparseRows& a) {
   return d;
 }
 
-void gather_rows_into(const SparseRows& a, const std::vector<std::size_t>& indices,
-                      SparseRows& out) {
-  out.rows = indices.size();
-  out.cols = a.cols;
-  // clear() keeps the capacity: after the first batch, no allocation.
+namespace {
+
+// Asks the CPU to start fetching row i of a into the cache, one 64-byte line at a time (a
+// hint: no result, no fault). A batch's rows are scattered over a 100 MB set, so each one
+// comes from main memory, ~100 ns away; asked for early, they arrive while other work goes on.
+void prefetch_row(const SparseRows& a, std::size_t i) {
+  const std::size_t from = a.row_start[i], to = a.row_start[i + 1];
+  for (std::size_t k = from; k < to; k += 64 / sizeof(double)) __builtin_prefetch(&a.value[k]);
+  for (std::size_t k = from; k < to; k += 64 / sizeof(std::uint32_t)) {
+    __builtin_prefetch(&a.column[k]);
+  }
+}
+
+// Appends row i of a to out.
+void append_row(const SparseRows& a, std::size_t i, SparseRows& out) {
+  const std::size_t from = a.row_start[i], to = a.row_start[i + 1];
+  out.column.insert(out.column.end(), a.column.begin() + from, a.column.begin() + to);
+  out.value.insert(out.value.end(), a.value.begin() + from, a.value.begin() + to);
+  out.row_start.push_back(out.value.size());
+}
+
+void clear_rows(SparseRows& out, std::size_t rows, std::size_t cols) {
+  out.rows = rows;
+  out.cols = cols;
+  // clear() keeps the capacity: after the first call, no allocation.
   out.row_start.clear();
   out.column.clear();
   out.value.clear();
   out.row_start.push_back(0);
+}
+
+}  // namespace
+
+void start_gather(const SparseRows& a, const std::vector<std::size_t>& indices, SparseRows& out) {
+  out.rows = indices.size();
+  out.cols = a.cols;
+  out.row_start.resize(indices.size() + 1);
+  out.row_start[0] = 0;
   for (std::size_t k = 0; k < indices.size(); ++k) {
     const std::size_t i = indices[k];
     if (i >= a.rows) {
@@ -81,11 +116,38 @@ void gather_rows_into(const SparseRows& a, const std::vector<std::size_t>& indic
                               std::to_string(k) + ") is outside a set of " +
                               std::to_string(a.rows) + " rows");
     }
-    const std::size_t from = a.row_start[i], to = a.row_start[i + 1];
-    out.column.insert(out.column.end(), a.column.begin() + from, a.column.begin() + to);
-    out.value.insert(out.value.end(), a.value.begin() + from, a.value.begin() + to);
-    out.row_start.push_back(out.value.size());
+    out.row_start[k + 1] = out.row_start[k] + (a.row_start[i + 1] - a.row_start[i]);
   }
+  // resize() keeps the capacity: after the first batch, no allocation.
+  out.column.resize(out.row_start.back());
+  out.value.resize(out.row_start.back());
+}
+
+void gather_rows(const SparseRows& a, const std::vector<std::size_t>& indices, SparseRows& out,
+                 std::size_t begin, std::size_t end) {
+  constexpr std::size_t kAhead = 4;  // rows asked for ahead of the copy
+  for (std::size_t k = begin; k < std::min(begin + kAhead, end); ++k) prefetch_row(a, indices[k]);
+  for (std::size_t k = begin; k < end; ++k) {
+    if (k + kAhead < end) prefetch_row(a, indices[k + kAhead]);
+    const std::size_t from = a.row_start[indices[k]], to = a.row_start[indices[k] + 1];
+    std::copy(a.column.begin() + from, a.column.begin() + to, out.column.begin() + out.row_start[k]);
+    std::copy(a.value.begin() + from, a.value.begin() + to, out.value.begin() + out.row_start[k]);
+  }
+}
+
+void gather_rows_into(const SparseRows& a, const std::vector<std::size_t>& indices,
+                      SparseRows& out) {
+  start_gather(a, indices, out);
+  gather_rows(a, indices, out, 0, indices.size());
+}
+
+void rows_into(const SparseRows& a, std::size_t begin, std::size_t end, SparseRows& out) {
+  if (begin > end || end > a.rows) {
+    throw std::out_of_range("rows_into: rows " + std::to_string(begin) + ".." +
+                            std::to_string(end) + " of a set of " + std::to_string(a.rows));
+  }
+  clear_rows(out, end - begin, a.cols);
+  for (std::size_t i = begin; i < end; ++i) append_row(a, i, out);
 }
 
 void transpose_into(const SparseRows& a, SparseRows& out) {
@@ -111,112 +173,232 @@ void transpose_into(const SparseRows& a, SparseRows& out) {
   out.row_start[0] = 0;
 }
 
+// ---------------------------------------------------------------------------------------
+// PaddedRows
+
+PaddedRows::PaddedRows(std::size_t rows, std::size_t cols)
+    : rows_(rows),
+      cols_(cols),
+      stride_((cols + kLanes - 1) / kLanes * kLanes),
+      data_(rows * stride_, 0.0) {}
+
+PaddedRows PaddedRows::from_matrix(const Matrix& m) {
+  PaddedRows p(m.rows(), m.cols());
+  p.assign(m);
+  return p;
+}
+
+Matrix PaddedRows::matrix() const {
+  Matrix m(rows_, cols_);
+  for (std::size_t i = 0; i < rows_; ++i) std::copy(row(i), row(i) + cols_, m.data() + i * cols_);
+  return m;
+}
+
+void PaddedRows::assign(const Matrix& m) {
+  require(m.rows() == rows_ && m.cols() == cols_,
+          "PaddedRows::assign: the matrix is " + m.shape() + ", the table " + shape(rows_, cols_) +
+              "\nHINT: make the PaddedRows from the matrix (PaddedRows::from_matrix)");
+  for (std::size_t i = 0; i < rows_; ++i) std::copy(m.data() + i * cols_, m.data() + (i + 1) * cols_, row(i));
+}
+
+// ---------------------------------------------------------------------------------------
+// The sparse products
+//
+// Both walk the pixels p in blocks of pixels_per_block(stride) (64 for H = 50): a block of
+// weight rows, 64 x 56 doubles = 28 KiB, stays in the first-level cache (48 KiB) while
+// every image's pixels in the block use it. Row i's entries are sorted by column, so its
+// entries in block b come right after those in block b − 1: cursor[i] remembers where
+// row i stopped.
+//
+// Each kernel keeps C Lanes (8·C numbers) of the result in registers: C is a
+// compile-time number, so that the compiler can give each Lanes a register (H = 50: C = 7).
+// Wider rows are done 8 Lanes at a time (lanes l0 … l0 + C − 1 of each row).
+
 namespace {
 
-// out(i, j0 … j0+W−1) for one row i of a sparse a: the W sums live in a local array of
-// compile-time size, which the compiler keeps in vector registers across all of the row's
-// nonzeros, and are stored once at the end. (Adding straight into out's row would store
-// and reload every sum at each nonzero, each add waiting for the previous one's store.)
-// Each sum still starts at 0 and takes its terms in increasing p: the same rounding.
-template <std::size_t W>
-void sparse_row_block(const SparseRows& a, std::size_t i, const double* B, std::size_t m,
-                      std::size_t j0, double* c) {
-  double acc[W] = {};
-  for (std::size_t k = a.row_start[i]; k < a.row_start[i + 1]; ++k) {
-    const double aip = a.value[k];
-    const double* bp = B + a.column[k] * m + j0;  // b(p, j0 …), contiguous
-#pragma GCC unroll 64
-    for (std::size_t w = 0; w < W; ++w) acc[w] += aip * bp[w];
-  }
-  for (std::size_t w = 0; w < W; ++w) c[j0 + w] = acc[w];
+constexpr std::size_t kMaxLanes = 8;  // per pass: 8 Lanes = 64 numbers in 8 registers
+
+std::size_t pixels_per_block(std::size_t stride) {
+  constexpr std::size_t kBlockBytes = 28 * 1024;  // of the 48 KiB first-level data cache
+  return std::max<std::size_t>(8, kBlockBytes / (stride * sizeof(double)));
 }
 
-// sparse_row_block<W> for every width W from 1 to 2·kBlock − 1, picked at run time:
-// kRowBlock[W − 1].
-using RowBlockFn = void (*)(const SparseRows&, std::size_t, const double*, std::size_t,
-                            std::size_t, double*);
-template <std::size_t... W>
-constexpr std::array<RowBlockFn, sizeof...(W)> row_blocks(std::index_sequence<W...>) {
-  return {&sparse_row_block<W + 1>...};
+// out(i, lanes l0 … l0+C−1) for rows i in [begin, end).
+template <std::size_t C>
+void times_rows(const SparseRows& x, const PaddedRows& w, PaddedRows& out, std::size_t begin,
+                std::size_t end, std::size_t l0, std::vector<std::size_t>& cursor) {
+  const std::uint32_t* column = x.column.data();
+  const double* value = x.value.data();
+  for (std::size_t i = begin; i < end; ++i) {
+    cursor[i] = x.row_start[i];
+    for (std::size_t c = 0; c < C; ++c) out.lanes(i)[l0 + c] = Lanes{};
+  }
+  const std::size_t block = pixels_per_block(w.stride());
+  for (std::size_t p0 = 0; p0 < x.cols; p0 += block) {
+    const std::size_t p1 = p0 + block;
+    for (std::size_t i = begin; i < end; ++i) {
+      std::size_t k = cursor[i];
+      const std::size_t row_end = x.row_start[i + 1];
+      if (k == row_end || column[k] >= p1) continue;  // no pixel of row i in this block
+      Lanes* o = out.lanes(i) + l0;
+      Lanes acc[C];
+      for (std::size_t c = 0; c < C; ++c) acc[c] = o[c];
+      // out(i,:) += x(i,p) · w(p,:) for the pixels p of row i in the block, p increasing
+      for (; k < row_end && column[k] < p1; ++k) {
+        const double xip = value[k];
+        const Lanes* wp = w.lanes(column[k]) + l0;
+        for (std::size_t c = 0; c < C; ++c) acc[c] += xip * wp[c];
+      }
+      for (std::size_t c = 0; c < C; ++c) o[c] = acc[c];
+      cursor[i] = k;
+    }
+  }
 }
-constexpr auto kRowBlock = row_blocks(std::make_index_sequence<2 * kBlock - 1>{});
+
+// g(p, lanes l0 … l0+C−1) for rows p in [begin, end).
+template <std::size_t C>
+void transposed_times_rows(const SparseRows& x, const PaddedRows& d, PaddedRows& g,
+                           std::size_t begin, std::size_t end, std::size_t l0,
+                           std::vector<std::size_t>& cursor) {
+  const std::uint32_t* column = x.column.data();
+  const double* value = x.value.data();
+  for (std::size_t i = 0; i < x.rows; ++i) {  // row i's first entry with column ≥ begin
+    cursor[i] = static_cast<std::size_t>(
+        std::lower_bound(column + x.row_start[i], column + x.row_start[i + 1], begin) - column);
+  }
+  const std::size_t block = pixels_per_block(g.stride());
+  for (std::size_t p0 = begin; p0 < end; p0 += block) {
+    const std::size_t p1 = std::min(p0 + block, end);
+    for (std::size_t p = p0; p < p1; ++p)
+      for (std::size_t c = 0; c < C; ++c) g.lanes(p)[l0 + c] = Lanes{};
+    for (std::size_t i = 0; i < x.rows; ++i) {
+      std::size_t k = cursor[i];
+      const std::size_t row_end = x.row_start[i + 1];
+      if (k == row_end || column[k] >= p1) continue;
+      Lanes di[C];
+      for (std::size_t c = 0; c < C; ++c) di[c] = d.lanes(i)[l0 + c];
+      // g(p,:) += x(i,p) · d(i,:) for the pixels p of row i in the block: i increasing
+      // is the outer loop, so each g(p,j) gets its terms in increasing i, as matmul adds them
+      for (; k < row_end && column[k] < p1; ++k) {
+        const double xip = value[k];
+        Lanes* gp = g.lanes(column[k]) + l0;
+        for (std::size_t c = 0; c < C; ++c) gp[c] += xip * di[c];
+      }
+      cursor[i] = k;
+    }
+  }
+}
+
+// Calls f(std::integral_constant<std::size_t, C>{}) for the run-time c = C in 1 … kMaxLanes:
+// turns a count known only at run time into a template argument.
+template <typename F>
+void with_lanes(std::size_t c, F&& f) {
+  switch (c) {
+    case 1: return f(std::integral_constant<std::size_t, 1>{});
+    case 2: return f(std::integral_constant<std::size_t, 2>{});
+    case 3: return f(std::integral_constant<std::size_t, 3>{});
+    case 4: return f(std::integral_constant<std::size_t, 4>{});
+    case 5: return f(std::integral_constant<std::size_t, 5>{});
+    case 6: return f(std::integral_constant<std::size_t, 6>{});
+    case 7: return f(std::integral_constant<std::size_t, 7>{});
+    default: return f(std::integral_constant<std::size_t, kMaxLanes>{});
+  }
+}
 
 }  // namespace
 
-void sparse_matmul_rows(const SparseRows& a, const Matrix& b, Matrix& out, std::size_t row_begin,
-                        std::size_t row_end) {
-  require_product_shapes("sparse_matmul", a.rows, a.cols, b.rows(), b.cols());
-  if (out.rows() != a.rows || out.cols() != b.cols()) {
-    throw std::invalid_argument("sparse_matmul_rows: out is " + out.shape() + ", the product is (" +
-                                std::to_string(a.rows) + "x" + std::to_string(b.cols()) + ")");
-  }
-  const std::size_t m = b.cols();
-  const double* B = b.data();
-  for (std::size_t i = row_begin; i < row_end; ++i) {
-    double* c = out.data() + i * m;
-    // matmul's i-p-j order with the zero a(i,p) left out: the same terms in the same order,
-    // one block of columns at a time: kBlock wide while more than 2·kBlock remain, then
-    // the rest in one block of its exact width (50 = 16 + 16 + 18).
-    std::size_t j0 = 0;
-    for (; m - j0 >= 2 * kBlock; j0 += kBlock) sparse_row_block<kBlock>(a, i, B, m, j0, c);
-    if (j0 < m) kRowBlock[m - j0 - 1](a, i, B, m, j0, c);
-  }
-}
-
-void sparse_matmul_into(const SparseRows& a, const Matrix& b, Matrix& out) {
-  reshape(out, a.rows, b.cols());
-  sparse_matmul_rows(a, b, out, 0, a.rows);
-}
-
-void matmul_into(const Matrix& a, const Matrix& b, Matrix& out) {
-  require_product_shapes("matmul_into", a.rows(), a.cols(), b.rows(), b.cols());
-  const std::size_t n = a.rows(), k = a.cols(), m = b.cols();
-  reshape(out, n, m);
-  out.fill(0.0);
-  const double* A = a.data();
-  const double* B = b.data();
-  double* C = out.data();
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t p = 0; p < k; ++p) {
-      const double aip = A[i * k + p];
-      for (std::size_t j = 0; j < m; ++j) C[i * m + j] += aip * B[p * m + j];
-    }
+void sparse_times_rows(const SparseRows& x, const PaddedRows& w, PaddedRows& out,
+                       std::size_t begin, std::size_t end, std::vector<std::size_t>& cursor) {
+  require(x.cols == w.rows(), "sparse_times_rows: x " + shape(x.rows, x.cols) + " · w " +
+                                  shape(w.rows(), w.cols()) + ": x.cols != w.rows");
+  require(out.rows() >= x.rows && out.cols() == w.cols(),
+          "sparse_times_rows: out is " + shape(out.rows(), out.cols()) + ", the product " +
+              shape(x.rows, w.cols()));
+  require(begin <= end && end <= x.rows, "sparse_times_rows: rows " + std::to_string(begin) +
+                                             ".." + std::to_string(end) + " of " +
+                                             std::to_string(x.rows));
+  require(cursor.size() >= x.rows, "sparse_times_rows: cursor has " +
+                                       std::to_string(cursor.size()) + " entries, x " +
+                                       std::to_string(x.rows) + " rows");
+  const std::size_t lanes = w.stride() / kLanes;
+  for (std::size_t l0 = 0; l0 < lanes; l0 += kMaxLanes) {
+    const std::size_t c = std::min(kMaxLanes, lanes - l0);
+    with_lanes(c, [&](auto C) { times_rows<C>(x, w, out, begin, end, l0, cursor); });
   }
 }
 
-void transposed_matmul_into(const Matrix& a, const Matrix& b, Matrix& out) {
-  require_product_shapes("transposed_matmul_into", a.cols(), a.rows(), b.rows(), b.cols());
-  const std::size_t n = a.rows(), k = a.cols(), m = b.cols();
-  reshape(out, k, m);
-  out.fill(0.0);
-  const double* A = a.data();
-  const double* B = b.data();
-  double* C = out.data();
-  // i outermost: out(p,j) collects its terms for i = 0, 1, 2, … as matmul(aᵀ, b) does,
-  // while the inner loop walks row i of b and row p of out, both contiguous.
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t p = 0; p < k; ++p) {
-      const double aip = A[i * k + p];
-      for (std::size_t j = 0; j < m; ++j) C[p * m + j] += aip * B[i * m + j];
-    }
+void sparse_transposed_times_rows(const SparseRows& x, const PaddedRows& d, PaddedRows& g,
+                                  std::size_t begin, std::size_t end,
+                                  std::vector<std::size_t>& cursor) {
+  require(x.rows == d.rows(), "sparse_transposed_times_rows: xᵀ " + shape(x.cols, x.rows) +
+                                  " · d " + shape(d.rows(), d.cols()) + ": x.rows != d.rows");
+  require(g.rows() == x.cols && g.cols() == d.cols(),
+          "sparse_transposed_times_rows: g is " + shape(g.rows(), g.cols()) + ", the product " +
+              shape(x.cols, d.cols()));
+  require(begin <= end && end <= x.cols, "sparse_transposed_times_rows: rows " +
+                                             std::to_string(begin) + ".." + std::to_string(end) +
+                                             " of " + std::to_string(x.cols));
+  require(cursor.size() >= x.rows, "sparse_transposed_times_rows: cursor has " +
+                                       std::to_string(cursor.size()) + " entries, x " +
+                                       std::to_string(x.rows) + " rows");
+  const std::size_t lanes = d.stride() / kLanes;
+  for (std::size_t l0 = 0; l0 < lanes; l0 += kMaxLanes) {
+    const std::size_t c = std::min(kMaxLanes, lanes - l0);
+    with_lanes(c, [&](auto C) { transposed_times_rows<C>(x, d, g, begin, end, l0, cursor); });
   }
 }
 
-void matmul_transposed_into(const Matrix& a, const Matrix& b, Matrix& out) {
-  require_product_shapes("matmul_transposed_into", a.rows(), a.cols(), b.cols(), b.rows());
-  const std::size_t n = a.rows(), k = a.cols(), m = b.rows();
-  reshape(out, n, m);
-  const double* A = a.data();
-  const double* B = b.data();
-  double* C = out.data();
-  // out(i,j) = row i of a · row j of b: two contiguous rows, summed p = 0, 1, 2, …
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < m; ++j) {
-      double s = 0.0;
-      for (std::size_t p = 0; p < k; ++p) s += A[i * k + p] * B[j * k + p];
-      C[i * m + j] = s;
-    }
+// ---------------------------------------------------------------------------------------
+// exp
+
+namespace {
+
+// e^x for x in [−708, 709], by the recipe in fast.h. Only arithmetic and bit copies: in a
+// loop, the compiler computes 8 of them at once.
+inline double exp_near(double x) {
+  constexpr double kLog2e = 0x1.71547652b82fep0;   // 1 / ln 2
+  constexpr double kLn2Hi = 0x1.62e42fee00000p-1;  // ln 2 = kLn2Hi + kLn2Lo, where kLn2Hi
+  constexpr double kLn2Lo = 0x1.a39ef35793c76p-33;  //   ends in 21 zero bits: k·kLn2Hi is exact
+  constexpr double kRound = 0x1.8p52;  // t + kRound lands where doubles are whole numbers
+  // k = round(x / ln 2), left in the low bits of `shifted` too
+  const double shifted = x * kLog2e + kRound;
+  const double k = shifted - kRound;
+  // r = x − k·ln 2, in two parts so that it is exact to ~1e-32 before rounding
+  const double r = (x - k * kLn2Hi) - k * kLn2Lo;
+  // e^r = 1 + r + r²/2! + … + r¹³/13!, by Horner's rule from the highest term
+  double p = 1.0 / 6227020800.0;  // 1/13!
+  p = p * r + 1.0 / 479001600.0;
+  p = p * r + 1.0 / 39916800.0;
+  p = p * r + 1.0 / 3628800.0;
+  p = p * r + 1.0 / 362880.0;
+  p = p * r + 1.0 / 40320.0;
+  p = p * r + 1.0 / 5040.0;
+  p = p * r + 1.0 / 720.0;
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  // 2^k: a double whose exponent field (bits 52–62) is k + 1023 and whose other bits are 0.
+  // shifted's bits are those of 1.5·2^52 (low 51 bits 0) plus k, so its low 12 bits are k's.
+  const std::uint64_t bits = (std::bit_cast<std::uint64_t>(shifted) + 1023) << 52;
+  return p * std::bit_cast<double>(bits);
+}
+
+// −708 ≤ x ≤ 709, as one comparison (which vectorizes); false for NaN.
+bool near(double x) { return std::fabs(x - 0.5) <= 708.5; }
+
+}  // namespace
+
+void exp_in_place(double* v, std::size_t n) {
+  std::size_t far = 0;  // a count rather than a flag: the compiler vectorizes this loop too
+  for (std::size_t k = 0; k < n; ++k) far += near(v[k]) ? 0 : 1;
+  if (far == 0) {  // the usual case: a loop without branches, in vector instructions
+    for (std::size_t k = 0; k < n; ++k) v[k] = exp_near(v[k]);
+    return;
   }
+  for (std::size_t k = 0; k < n; ++k) v[k] = near(v[k]) ? exp_near(v[k]) : std::exp(v[k]);
 }
 
 Workers::Workers(std::size_t threads) {
@@ -239,7 +421,7 @@ std::size_t split(std::size_t n, std::size_t part, std::size_t parts) { return n
 
 // How long a thread spins, checking a flag, before it goes to sleep on a condition variable:
 // long enough to cover the gap between two for_rows calls of a training step, short enough
-// to leave the core to others (the background evaluation) when no work comes.
+// to leave the core to other programs when no work comes.
 constexpr auto kSpin = std::chrono::microseconds(200);
 
 // Spins until done() or kSpin has passed; says whether done() came true.
@@ -258,9 +440,14 @@ bool spin_until(Done done) {
 }  // namespace
 
 void Workers::for_rows(std::size_t n, const std::function<void(std::size_t, std::size_t)>& work) {
+  for_parts(n, [&](std::size_t, std::size_t begin, std::size_t end) { work(begin, end); });
+}
+
+void Workers::for_parts(std::size_t n,
+                        const std::function<void(std::size_t, std::size_t, std::size_t)>& work) {
   const std::size_t parts = count();
   if (parts == 1) {
-    work(0, n);
+    work(0, 0, n);
     return;
   }
   {
@@ -271,7 +458,7 @@ void Workers::for_rows(std::size_t n, const std::function<void(std::size_t, std:
     generation_.fetch_add(1, std::memory_order_release);
   }
   wake_.notify_all();
-  work(0, split(n, 1, parts));  // part 0 on this thread
+  work(0, 0, split(n, 1, parts));  // part 0 on this thread
   if (!spin_until([this] { return pending_.load(std::memory_order_acquire) == 0; })) {
     std::unique_lock<std::mutex> lock(mutex_);
     done_.wait(lock, [this] { return pending_.load(std::memory_order_acquire) == 0; });
@@ -283,7 +470,7 @@ void Workers::for_rows(std::size_t n, const std::function<void(std::size_t, std:
 void Workers::helper_loop(std::size_t index) {
   std::size_t seen = 0;
   for (;;) {
-    const std::function<void(std::size_t, std::size_t)>* work;
+    const std::function<void(std::size_t, std::size_t, std::size_t)>* work;
     std::size_t n;
     {
       const auto ready = [&] {
@@ -298,7 +485,7 @@ void Workers::helper_loop(std::size_t index) {
       work = work_;
       n = n_;
     }
-    (*work)(split(n, index, count()), split(n, index + 1, count()));
+    (*work)(index, split(n, index, count()), split(n, index + 1, count()));
     {
       std::lock_guard<std::mutex> lock(mutex_);
       pending_.fetch_sub(1, std::memory_order_release);

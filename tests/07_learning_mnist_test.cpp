@@ -450,9 +450,8 @@ TEST(TrainMnistTest, ThousandIterationsReachTheBooksEarlyAccuracy) {
 }
 
 // ---------------------------------------------------------------------------------------
-// train_fast (given, fast.h): train's log, weights and observer calls, bit for bit. It uses
-// your choose_batch and sgd_step, and is compared with your train: these fail until those
-// work.
+// train_fast (given, fast.h): train's log, weights and observer calls, up to rounding. It
+// draws with your choose_batch and is compared with your train: these fail until those work.
 
 // The two-class task with its dark pixels set to exactly 0, as most of MNIST's are: the
 // fast loop skips them, and must still give the same numbers.
@@ -463,12 +462,13 @@ Dataset two_blobs_with_zeros(std::size_t n, std::uint64_t seed) {
   return data;
 }
 
-// A run's log, final weights and observer calls in order ("i3" an iteration, "e4" an
-// evaluation).
+// A run's log, final weights, observer calls in order ("i3" an iteration, "e4" an
+// evaluation), and the batch Rng's next draw (where the run left it).
 struct TrainRun {
   TrainLog log;
   TwoLayerParams params;
   std::string calls;
+  std::size_t next_draw = 0;
 };
 TrainObserver recorder(std::string& calls) {
   TrainObserver o;
@@ -484,62 +484,105 @@ TrainRun plain_run(const Dataset& train_set, const Dataset& test_set, const Trai
   Rng rng(3);
   r.log = train(net, train_set, test_set, config, rng, recorder(r.calls));
   r.params = net.params;
+  r.next_draw = rng.below(1000000);
   return r;
 }
 TrainRun fast_run(const Dataset& train_set, const Dataset& test_set, const TrainConfig& config,
-                  std::size_t threads, bool background) {
+                  std::size_t threads) {
   TrainRun r;
   TwoLayerNet net = small_net();
   Rng rng(3);
-  r.log = train_fast(net, train_set, test_set, config, rng, recorder(r.calls), threads, background);
+  r.log = train_fast(net, train_set, test_set, config, rng, recorder(r.calls), threads);
   r.params = net.params;
+  r.next_draw = rng.below(1000000);
   return r;
 }
 
-// Exact equality of everything a run produces: the fast loop adds the same terms in the
-// same order as the plain one, so not even the last bit may differ.
-void expect_identical(const TrainRun& fast, const TrainRun& plain) {
-  EXPECT_EQ(fast.log.losses, plain.log.losses);
+// How far the fast loop may drift from train: its exp differs from std::exp by up to 1 unit
+// in the last place (~1e-16 relative), a few short sums are added in another order, and
+// tens of steps carry such differences along without growing them much (measured: below
+// 1e-14 after 30 steps).
+constexpr double kFastDriftTol = 1e-12;
+
+void expect_near_matrix(const Matrix& a, const Matrix& b, const std::string& name) {
+  ASSERT_TRUE(a.same_shape(b)) << name << ": " << a.shape() << " vs " << b.shape();
+  EXPECT_LE(max_abs_diff(a, b), kFastDriftTol) << name;
+}
+
+// Everything a run produces, up to rounding: losses and weights within kFastDriftTol,
+// accuracies (counts of correct rows) and observer calls equal, Rng left in the same place.
+void expect_up_to_rounding(const TrainRun& fast, const TrainRun& plain) {
+  ASSERT_EQ(fast.log.losses.size(), plain.log.losses.size());
+  for (std::size_t i = 0; i < plain.log.losses.size(); ++i) {
+    EXPECT_NEAR(fast.log.losses[i], plain.log.losses[i], kFastDriftTol) << "iteration " << i + 1;
+  }
   ASSERT_EQ(fast.log.evaluations.size(), plain.log.evaluations.size());
   for (std::size_t k = 0; k < plain.log.evaluations.size(); ++k) {
     const Evaluation &a = fast.log.evaluations[k], &b = plain.log.evaluations[k];
     EXPECT_EQ(a.iteration, b.iteration) << "evaluation " << k;
-    EXPECT_EQ(a.mean_loss, b.mean_loss) << "evaluation " << k;
+    EXPECT_NEAR(a.mean_loss, b.mean_loss, kFastDriftTol) << "evaluation " << k;
     EXPECT_EQ(a.train_accuracy, b.train_accuracy) << "evaluation " << k;
     EXPECT_EQ(a.test_accuracy, b.test_accuracy) << "evaluation " << k;
   }
   EXPECT_EQ(fast.log.diverged, plain.log.diverged);
-  EXPECT_EQ(fast.params.W1, plain.params.W1);
-  EXPECT_EQ(fast.params.b1, plain.params.b1);
-  EXPECT_EQ(fast.params.W2, plain.params.W2);
-  EXPECT_EQ(fast.params.b2, plain.params.b2);
+  expect_near_matrix(fast.params.W1, plain.params.W1, "W1");
+  expect_near_matrix(fast.params.b1, plain.params.b1, "b1");
+  expect_near_matrix(fast.params.W2, plain.params.W2, "W2");
+  expect_near_matrix(fast.params.b2, plain.params.b2, "b2");
   EXPECT_EQ(fast.calls, plain.calls);
+  EXPECT_EQ(fast.next_draw, plain.next_draw);
 }
 
-// On one thread, on two, and with the evaluations in the background: train's results bit
-// for bit, and the observer called in train's order.
-TEST(FastTrainProvidedTest, GivesTrainsResultsBitForBit) {
+// Exactly equal runs, to the last bit.
+void expect_identical(const TrainRun& a, const TrainRun& b) {
+  EXPECT_EQ(a.log.losses, b.log.losses);
+  ASSERT_EQ(a.log.evaluations.size(), b.log.evaluations.size());
+  for (std::size_t k = 0; k < a.log.evaluations.size(); ++k) {
+    EXPECT_EQ(a.log.evaluations[k].mean_loss, b.log.evaluations[k].mean_loss) << "evaluation " << k;
+    EXPECT_EQ(a.log.evaluations[k].train_accuracy, b.log.evaluations[k].train_accuracy);
+    EXPECT_EQ(a.log.evaluations[k].test_accuracy, b.log.evaluations[k].test_accuracy);
+  }
+  EXPECT_EQ(a.params.W1, b.params.W1);
+  EXPECT_EQ(a.params.b1, b.params.b1);
+  EXPECT_EQ(a.params.W2, b.params.W2);
+  EXPECT_EQ(a.params.b2, b.params.b2);
+  EXPECT_EQ(a.calls, b.calls);
+}
+
+// On one thread and on two: train's results up to rounding, the observer called in
+// train's order, the Rng left where train leaves it.
+TEST(FastTrainProvidedTest, GivesTrainsResultsUpToRounding) {
   const Dataset train_set = two_blobs(40, 1), test_set = two_blobs(20, 2);
   TrainConfig config = small_config();
   config.iterations = 30;
   const TrainRun plain = plain_run(train_set, test_set, config);
   ASSERT_EQ(plain.log.losses.size(), 30u);
-  expect_identical(fast_run(train_set, test_set, config, 1, false), plain);
-  expect_identical(fast_run(train_set, test_set, config, 2, false), plain);
-  expect_identical(fast_run(train_set, test_set, config, 1, true), plain);
-  expect_identical(fast_run(train_set, test_set, config, 2, true), plain);
+  expect_up_to_rounding(fast_run(train_set, test_set, config, 1), plain);
+  expect_up_to_rounding(fast_run(train_set, test_set, config, 2), plain);
 }
 
-// Zero pixels (skipped by the fast kernels) and an ascent (a negative step) change nothing.
-TEST(FastTrainProvidedTest, ZeroPixelsAndAscentGiveTrainsResultsBitForBit) {
+// The number of threads changes no bit of any result: each number is computed by one
+// thread, in the same order whatever the split.
+TEST(FastTrainProvidedTest, ResultsDoNotDependOnTheNumberOfThreads) {
+  const Dataset train_set = two_blobs_with_zeros(40, 1), test_set = two_blobs_with_zeros(20, 2);
+  TrainConfig config = small_config();
+  config.iterations = 30;
+  const TrainRun one = fast_run(train_set, test_set, config, 1);
+  expect_identical(fast_run(train_set, test_set, config, 2), one);
+  expect_identical(fast_run(train_set, test_set, config, 3), one);
+}
+
+// Zero pixels (skipped by the fast kernels) and an ascent (a negative step) change nothing
+// beyond rounding.
+TEST(FastTrainProvidedTest, ZeroPixelsAndAscentGiveTrainsResultsUpToRounding) {
   const Dataset train_set = two_blobs_with_zeros(40, 1), test_set = two_blobs_with_zeros(20, 2);
   TrainConfig config = small_config();
   config.iterations = 12;
-  expect_identical(fast_run(train_set, test_set, config, 2, true),
-                   plain_run(train_set, test_set, config));
+  expect_up_to_rounding(fast_run(train_set, test_set, config, 2),
+                        plain_run(train_set, test_set, config));
   config.ascent = true;
-  expect_identical(fast_run(train_set, test_set, config, 2, true),
-                   plain_run(train_set, test_set, config));
+  expect_up_to_rounding(fast_run(train_set, test_set, config, 2),
+                        plain_run(train_set, test_set, config));
 }
 
 // A NaN loss stops it at that iteration, like train: diverged, no evaluation after it.
@@ -547,7 +590,7 @@ TEST(FastTrainProvidedTest, StopsAtTheFirstNonFiniteLossLikeTrain) {
   Dataset train_set = two_blobs(40, 1);
   const Dataset test_set = two_blobs(20, 2);
   train_set.images.fill(std::numeric_limits<double>::quiet_NaN());
-  const TrainRun fast = fast_run(train_set, test_set, small_config(), 2, true);
+  const TrainRun fast = fast_run(train_set, test_set, small_config(), 2);
   EXPECT_TRUE(fast.log.diverged);
   ASSERT_EQ(fast.log.losses.size(), 1u);
   EXPECT_TRUE(std::isnan(fast.log.losses[0]));
@@ -563,7 +606,7 @@ TEST(FastTrainProvidedTest, NumericalGradientFollowsTrainsNumericalPath) {
   TrainConfig config = small_config();
   config.gradient = GradientMethod::numerical;
   const TrainRun plain = plain_run(train_set, test_set, config);
-  const TrainRun fast = fast_run(train_set, test_set, config, 2, true);
+  const TrainRun fast = fast_run(train_set, test_set, config, 2);
   ASSERT_EQ(fast.log.losses.size(), plain.log.losses.size());
   constexpr double kRoundingPathTol = 1e-9;
   for (std::size_t i = 0; i < plain.log.losses.size(); ++i) {
@@ -590,6 +633,8 @@ TEST(FastTrainProvidedTest, BadConfigurationThrowsBeforeAnyStep) {
   config = small_config();
   config.learning_rate = 0.0;
   EXPECT_THROW(train_fast(net, train_set, test_set, config, rng), std::invalid_argument);
+  EXPECT_THROW(train_fast(net, train_set, test_set, small_config(), rng, {}, 0),
+               std::invalid_argument);
   EXPECT_EQ(net.params.W1, before.W1);
   EXPECT_EQ(net.params.b2, before.b2);
 }

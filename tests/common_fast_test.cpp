@@ -1,12 +1,18 @@
 // tests/common_fast_test.cpp: the fast kernels of common/fast.h against the plain Matrix
-// operations they replace. They must agree bit for bit: each kernel adds the same terms
-// in the same order, leaving out only terms that are exactly zero.
+// operations they replace. The products must agree bit for bit: each adds the same terms
+// in the same order, leaving out only terms that are exactly zero. exp_in_place must be
+// within 2 units in the last place of std::exp.
 #include "common/fast.h"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <limits>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "common/random.h"
@@ -75,92 +81,195 @@ TEST(SparseTransposeTest, MatchesTranspose) {
   EXPECT_EQ(dense(t), transpose(a));
 }
 
+// start_gather + gather_rows over two ranges, in either order, give gather_rows_into's
+// batch: the two steps threads share.
+TEST(GatherRowsTest, TwoStepsInRangesMatchOneCall) {
+  const SparseRows a = sparse_rows(sparse_random(12, 9, 0.6, 21));
+  const std::vector<std::size_t> indices = {3, 11, 0, 3, 7};
+  SparseRows whole, parts;
+  gather_rows_into(a, indices, whole);
+  start_gather(a, indices, parts);
+  gather_rows(a, indices, parts, 2, 5);
+  gather_rows(a, indices, parts, 0, 2);
+  EXPECT_EQ(parts.row_start, whole.row_start);
+  EXPECT_EQ(parts.column, whole.column);
+  EXPECT_EQ(parts.value, whole.value);
+  EXPECT_THROW(start_gather(a, {12}, parts), std::out_of_range);
+}
+
+// rows_into copies a contiguous slice, as gather_rows_into of its indices does.
+TEST(GatherRowsTest, RowsIntoCopiesASlice) {
+  const Matrix a = sparse_random(10, 6, 0.5, 22);
+  SparseRows out;
+  rows_into(sparse_rows(a), 3, 7, out);
+  const Matrix got = dense(out);
+  ASSERT_EQ(got.rows(), 4u);
+  for (std::size_t k = 0; k < 4; ++k)
+    for (std::size_t j = 0; j < 6; ++j) EXPECT_EQ(got(k, j), a(3 + k, j));
+  EXPECT_THROW(rows_into(sparse_rows(a), 7, 11, out), std::out_of_range);
+}
+
+// Rows are padded with zeros to a multiple of 8 and start on 64-byte boundaries; the
+// values survive the round trip through a Matrix.
+TEST(PaddedRowsTest, LayoutAndRoundTrip) {
+  const Matrix m = dense_random(5, 50, 23);
+  const PaddedRows p = PaddedRows::from_matrix(m);
+  ASSERT_EQ(p.rows(), 5u);
+  ASSERT_EQ(p.cols(), 50u);
+  EXPECT_EQ(p.stride(), 56u);
+  for (std::size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(p.row(i)) % 64, 0u) << "row " << i;
+    for (std::size_t j = 50; j < 56; ++j) EXPECT_EQ(p.row(i)[j], 0.0) << "padding of row " << i;
+  }
+  EXPECT_EQ(p.matrix(), m);
+  EXPECT_EQ(PaddedRows(3, 8).stride(), 8u);
+  EXPECT_EQ(PaddedRows(3, 1).stride(), 8u);
+}
+
+// assign needs the table's own shape, and says how to get one.
+TEST(PaddedRowsTest, AssignShapeMismatchThrows) {
+  PaddedRows p(2, 3);
+  EXPECT_THROW(p.assign(Matrix(3, 2)), std::invalid_argument);
+}
+
 // x·W with zeros skipped equals matmul(x, W) bit for bit, at the training's shapes:
 // the skipped terms are ±0 and the others are added in the same order.
-TEST(SparseMatmulTest, ForwardMatchesMatmulBitForBit) {
+TEST(SparseTimesTest, ForwardMatchesMatmulBitForBit) {
   const Matrix x = sparse_random(100, 784, 0.81, 4);  // a batch, 81% zeros
   const Matrix w = dense_random(784, 50, 5);          // W1
-  Matrix out;
-  sparse_matmul_into(sparse_rows(x), w, out);
-  ASSERT_EQ(out.rows(), 100u);
-  ASSERT_EQ(out.cols(), 50u);
-  EXPECT_EQ(out, matmul(x, w));
+  PaddedRows out(100, 50);
+  std::vector<std::size_t> cursor(100);
+  sparse_times_rows(sparse_rows(x), PaddedRows::from_matrix(w), out, 0, 100, cursor);
+  EXPECT_EQ(out.matrix(), matmul(x, w));
 }
 
-// xᵀ·δ through the sparse transpose equals matmul(transpose(x), δ) bit for bit.
-TEST(SparseMatmulTest, GradientMatchesTransposeMatmulBitForBit) {
+// xᵀ·δ without forming xᵀ equals matmul(transpose(x), δ) bit for bit.
+TEST(SparseTimesTest, GradientMatchesTransposeMatmulBitForBit) {
   const Matrix x = sparse_random(100, 784, 0.81, 6);
   const Matrix delta = dense_random(100, 50, 7);
-  SparseRows xT;
-  transpose_into(sparse_rows(x), xT);
-  Matrix out;
-  sparse_matmul_into(xT, delta, out);
-  EXPECT_EQ(out, matmul(transpose(x), delta));
+  PaddedRows g(784, 50);
+  std::vector<std::size_t> cursor(100);
+  sparse_transposed_times_rows(sparse_rows(x), PaddedRows::from_matrix(delta), g, 0, 784, cursor);
+  EXPECT_EQ(g.matrix(), matmul(transpose(x), delta));
 }
 
-// Every output width, from 1 column to several register blocks and a remainder: the
-// blocked kernel picks its blocks by width, and each choice must add the same terms.
-TEST(SparseMatmulTest, EveryOutputWidthMatchesMatmulBitForBit) {
+// Every output width, from 1 column to more than 8 Lanes: the kernels are compiled for
+// each count of Lanes, and wider rows go 8 Lanes at a time; each must add the same terms.
+TEST(SparseTimesTest, EveryWidthMatchesMatmulBitForBit) {
   const Matrix x = sparse_random(7, 30, 0.6, 20);
   const SparseRows xs = sparse_rows(x);
-  for (std::size_t m = 1; m <= 70; ++m) {
+  std::vector<std::size_t> cursor(7);
+  for (std::size_t m = 1; m <= 140; m += (m < 70 ? 1 : 13)) {
     const Matrix w = dense_random(30, m, 100 + m);
-    Matrix out;
-    sparse_matmul_into(xs, w, out);
-    ASSERT_EQ(out.rows(), 7u);
-    ASSERT_EQ(out.cols(), m);
-    EXPECT_EQ(out, matmul(x, w)) << "with " << m << " columns";
+    PaddedRows out(7, m);
+    sparse_times_rows(xs, PaddedRows::from_matrix(w), out, 0, 7, cursor);
+    EXPECT_EQ(out.matrix(), matmul(x, w)) << "x·w with " << m << " columns";
+    const Matrix d = dense_random(7, m, 300 + m);
+    PaddedRows g(30, m);
+    sparse_transposed_times_rows(xs, PaddedRows::from_matrix(d), g, 0, 30, cursor);
+    EXPECT_EQ(g.matrix(), matmul(transpose(x), d)) << "xᵀ·d with " << m << " columns";
   }
 }
 
-// Computing the rows in two ranges, in either order, gives the same matrix as one call.
-TEST(SparseMatmulTest, RowRangesComposeExactly) {
-  const Matrix x = sparse_random(9, 20, 0.5, 8);
-  const Matrix w = dense_random(20, 4, 9);
+// Computing the rows in two ranges, in either order, gives the same result as one call:
+// rows of x·W for the forward pass, pixels (rows of xᵀ·δ) for the gradient. With more
+// pixels than one cache block (784), the ranges cut blocks in the middle.
+TEST(SparseTimesTest, RowRangesComposeExactly) {
+  const Matrix x = sparse_random(9, 784, 0.5, 8);
   const SparseRows xs = sparse_rows(x);
-  Matrix whole(9, 4), parts(9, 4);
-  sparse_matmul_rows(xs, w, whole, 0, 9);
-  sparse_matmul_rows(xs, w, parts, 5, 9);
-  sparse_matmul_rows(xs, w, parts, 0, 5);
-  EXPECT_EQ(parts, whole);
+  const PaddedRows w = PaddedRows::from_matrix(dense_random(784, 12, 9));
+  std::vector<std::size_t> cursor(9);
+  PaddedRows whole(9, 12), parts(9, 12);
+  sparse_times_rows(xs, w, whole, 0, 9, cursor);
+  sparse_times_rows(xs, w, parts, 5, 9, cursor);
+  sparse_times_rows(xs, w, parts, 0, 5, cursor);
+  EXPECT_EQ(parts.matrix(), whole.matrix());
+  const PaddedRows d = PaddedRows::from_matrix(dense_random(9, 12, 10));
+  PaddedRows g_whole(784, 12), g_parts(784, 12);
+  sparse_transposed_times_rows(xs, d, g_whole, 0, 784, cursor);
+  sparse_transposed_times_rows(xs, d, g_parts, 333, 784, cursor);
+  sparse_transposed_times_rows(xs, d, g_parts, 0, 333, cursor);
+  EXPECT_EQ(g_parts.matrix(), g_whole.matrix());
 }
 
-// A shape mismatch names both shapes.
-TEST(SparseMatmulTest, ShapeMismatchThrows) {
-  Matrix out;
-  EXPECT_THROW(sparse_matmul_into(sparse_rows(Matrix(2, 3)), Matrix(4, 1), out),
+// out may have more rows than x (a chunk buffer reused for a shorter last chunk).
+TEST(SparseTimesTest, OutMayHaveMoreRowsThanX) {
+  const Matrix x = sparse_random(3, 20, 0.5, 11);
+  const Matrix w = dense_random(20, 5, 12);
+  PaddedRows out(8, 5);
+  std::vector<std::size_t> cursor(8);
+  sparse_times_rows(sparse_rows(x), PaddedRows::from_matrix(w), out, 0, 3, cursor);
+  const Matrix got = out.matrix(), want = matmul(x, w);
+  for (std::size_t i = 0; i < 3; ++i)
+    for (std::size_t j = 0; j < 5; ++j) EXPECT_EQ(got(i, j), want(i, j));
+}
+
+// A shape mismatch names both shapes; a cursor too short is refused too.
+TEST(SparseTimesTest, ShapeMismatchThrows) {
+  const SparseRows x = sparse_rows(Matrix(2, 3));
+  std::vector<std::size_t> cursor(2), short_cursor(1);
+  PaddedRows out(2, 1), g(3, 1);
+  try {
+    sparse_times_rows(x, PaddedRows(4, 1), out, 0, 2, cursor);
+    ADD_FAILURE() << "no exception";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("(2x3)"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("(4x1)"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(sparse_times_rows(x, PaddedRows(3, 1), out, 0, 2, short_cursor),
+               std::invalid_argument);
+  EXPECT_THROW(sparse_times_rows(x, PaddedRows(3, 1), out, 1, 3, cursor), std::invalid_argument);
+  EXPECT_THROW(sparse_transposed_times_rows(x, PaddedRows(3, 1), g, 0, 3, cursor),
+               std::invalid_argument);
+  EXPECT_THROW(sparse_transposed_times_rows(x, PaddedRows(2, 1), g, 0, 3, short_cursor),
                std::invalid_argument);
 }
 
-// The dense *_into products equal their plain counterparts bit for bit.
-TEST(MatmulIntoTest, MatchesMatmul) {
-  const Matrix a = dense_random(100, 50, 10), b = dense_random(50, 10, 11);
-  Matrix out(3, 3);  // wrong shape on purpose: it is resized
-  matmul_into(a, b, out);
-  EXPECT_EQ(out, matmul(a, b));
+// The distance between two doubles in units in the last place: how many representable
+// numbers lie between them (same sign assumed).
+double ulps_apart(double a, double b) {
+  const auto ia = static_cast<std::int64_t>(std::bit_cast<std::uint64_t>(a));
+  const auto ib = static_cast<std::int64_t>(std::bit_cast<std::uint64_t>(b));
+  return std::abs(static_cast<double>(ia - ib));
 }
 
-TEST(MatmulIntoTest, TransposedLeftMatchesMatmulOfTranspose) {
-  const Matrix a = dense_random(100, 50, 12), b = dense_random(100, 10, 13);
-  Matrix out;
-  transposed_matmul_into(a, b, out);
-  EXPECT_EQ(out, matmul(transpose(a), b));
+// exp_in_place is within 2 units in the last place of std::exp (measured: 1) over the whole
+// range where e^x is a normal double, both often-used values near 0 and huge ones.
+TEST(ExpInPlaceTest, WithinTwoUlpsOfStdExp) {
+  constexpr double kMaxUlps = 2.0;  // the Taylor tail (< 6e-18) plus a few roundings
+  Rng rng(24);
+  std::vector<double> x(200000);
+  for (std::size_t k = 0; k < x.size(); ++k) {
+    x[k] = k % 2 == 0 ? 8.0 * rng.normal() : -708.0 + 1417.0 * rng.uniform();
+  }
+  std::vector<double> e = x;
+  exp_in_place(e.data(), e.size());
+  double worst = 0.0;
+  for (std::size_t k = 0; k < x.size(); ++k) worst = std::max(worst, ulps_apart(e[k], std::exp(x[k])));
+  EXPECT_LE(worst, kMaxUlps);
 }
 
-TEST(MatmulIntoTest, TransposedRightMatchesMatmulWithTranspose) {
-  const Matrix a = dense_random(100, 10, 14), b = dense_random(50, 10, 15);
-  Matrix out;
-  matmul_transposed_into(a, b, out);
-  EXPECT_EQ(out, matmul(a, transpose(b)));
-}
-
-// Reusing an output of the right shape keeps its storage: no allocation in a loop.
-TEST(MatmulIntoTest, ReusesStorageOfRightShape) {
-  const Matrix a = dense_random(4, 3, 16), b = dense_random(3, 2, 17);
-  Matrix out(4, 2);
-  const double* before = out.data();
-  matmul_into(a, b, out);
-  EXPECT_EQ(out.data(), before);
+// Where it matters for sigmoid and softmax: e^0 = 1 exactly; e^−∞ = 0 and e^∞ = ∞;
+// overflow gives ∞, underflow 0 or a subnormal as std::exp does; NaN stays NaN.
+TEST(ExpInPlaceTest, SpecialValues) {
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<double> v = {0.0, -0.0, -inf, inf, 710.0, -745.0, -800.0, 709.0, -708.0, 1.0};
+  const std::vector<double> x = v;
+  exp_in_place(v.data(), v.size());
+  EXPECT_EQ(v[0], 1.0);
+  EXPECT_EQ(v[1], 1.0);
+  EXPECT_EQ(v[2], 0.0);
+  EXPECT_EQ(v[3], inf);
+  EXPECT_EQ(v[4], inf);
+  EXPECT_EQ(v[5], std::exp(-745.0));  // the smallest subnormal
+  EXPECT_EQ(v[6], 0.0);
+  EXPECT_LE(ulps_apart(v[7], std::exp(709.0)), 2.0);
+  EXPECT_LE(ulps_apart(v[8], std::exp(-708.0)), 2.0);
+  EXPECT_LE(ulps_apart(v[9], std::exp(1.0)), 2.0);
+  std::vector<double> nan = {std::numeric_limits<double>::quiet_NaN(), 1.0};
+  exp_in_place(nan.data(), nan.size());
+  EXPECT_TRUE(std::isnan(nan[0]));
+  EXPECT_LE(ulps_apart(nan[1], std::exp(1.0)), 2.0);  // a far value elsewhere changes nothing
 }
 
 // for_rows covers every row exactly once, with 1, 2 or 3 threads, even with fewer rows
@@ -178,16 +287,26 @@ TEST(WorkersTest, CoversEveryRowOnce) {
   }
 }
 
+// for_parts tells each range its part number, 0 … count() − 1, in order.
+TEST(WorkersTest, ForPartsNumbersTheParts) {
+  Workers workers(2);
+  std::vector<std::size_t> part_of(10, 99);
+  workers.for_parts(10, [&](std::size_t part, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) part_of[i] = part;
+  });
+  EXPECT_EQ(part_of, (std::vector<std::size_t>{0, 0, 0, 0, 0, 1, 1, 1, 1, 1}));
+}
+
 // The product shared out over two threads equals the one-thread product bit for bit.
 TEST(WorkersTest, ThreadCountDoesNotChangeResults) {
-  const Matrix x = sparse_random(100, 784, 0.81, 18);
-  const Matrix w = dense_random(784, 50, 19);
-  const SparseRows xs = sparse_rows(x);
-  Matrix one(100, 50), two(100, 50);
+  const SparseRows xs = sparse_rows(sparse_random(100, 784, 0.81, 18));
+  const PaddedRows w = PaddedRows::from_matrix(dense_random(784, 50, 19));
+  PaddedRows one(100, 50), two(100, 50);
+  std::vector<std::size_t> cursor(100);
   Workers single(1), pair(2);
-  single.for_rows(100, [&](std::size_t b, std::size_t e) { sparse_matmul_rows(xs, w, one, b, e); });
-  pair.for_rows(100, [&](std::size_t b, std::size_t e) { sparse_matmul_rows(xs, w, two, b, e); });
-  EXPECT_EQ(one, two);
+  single.for_rows(100, [&](std::size_t b, std::size_t e) { sparse_times_rows(xs, w, one, b, e, cursor); });
+  pair.for_rows(100, [&](std::size_t b, std::size_t e) { sparse_times_rows(xs, w, two, b, e, cursor); });
+  EXPECT_EQ(one.matrix(), two.matrix());
 }
 
 }  // namespace

@@ -1,9 +1,20 @@
 // chapters/07_learning_mnist/fast_given.cpp: the fast training loop and the fast numerical
 // gradient. Given: contracts in fast.h, the story in the lesson ("Making it fast").
 //
-// train_fast: each step mirrors a line of train (solutions/07_learning_mnist/train.cpp)
-// and of chapter 6's predict, loss, accuracy and gradient, and computes the same numbers
-// in the same order, into buffers made once.
+// train_fast: each step does what train does (solutions/07_learning_mnist/train.cpp, with
+// chapter 6's predict, loss, accuracy and gradient), with the kernels of common/fast.h on
+// buffers made once. The two big products add their terms in the plain order; exp is
+// exp_in_place's and a few short sums are added in another order, so the numbers agree
+// with train's up to rounding.
+//
+// A step is three rounds of work shared out between the threads, with almost nothing
+// done by one thread alone in between:
+//   1. rows of the batch: copy them out of the set, forward pass, ∂L/∂a2 and ∂L/∂a1
+//   2. pixels: ∂L/∂W1 = xᵀ·∂L/∂a1 and the step of those rows of W1
+//      (and, by the first thread, the small gradients of b1, W2, b2 and their steps)
+//   3. rows of the batch: the forward pass with the new weights, for the loss
+// Every number is computed by one thread, in an order that does not depend on how many
+// threads there are, so neither does any result.
 //
 // numerical_gradient_fast: the forward pass once, then for each nudged parameter only the
 // loss terms the nudge changes (see the second half of this file).
@@ -12,14 +23,10 @@
 //   x (B,D) · W1 (D,H) + b1 → a1 (B,H) → σ → z1 (B,H) · W2 (H,K) + b2 → a2 (B,K) → softmax → y
 //   L = (1/B) Σ_i ℓ(i),   ℓ(i) = −Σ_k t(i,k) · log(y(i,k) + 1e-7)
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstddef>
-#include <memory>
 #include <stdexcept>
 #include <string>
-#include <thread>
-#include <utility>
 #include <vector>
 
 #include "chapters/01_numerical_diff/numerical_diff.h"
@@ -29,93 +36,227 @@
 
 namespace {
 
-// What one forward pass over n rows keeps (n = B for a batch, N for a whole set).
-struct Forward {
-  Matrix z1;  // (n,H)  x·W1 + b1, then σ in place
-  Matrix y;   // (n,K)  z1·W2 + b2, then softmax in place
-  Forward(std::size_t n, std::size_t h, std::size_t k) : z1(n, h), y(n, k) {}
+// ---------------------------------------------------------------------------------------
+// The parameters, laid out for Lanes (fast.h).
+
+// W2 is kept twice, in the layout each of its products walks: W2 (H,K) for z1·W2, one
+// row of K scores per hidden unit, and its transpose W2t (K,H) for ∂L/∂a2·W2ᵀ, one row of
+// H per class. Both take the same steps, so they always hold the same numbers.
+struct FastParams {
+  PaddedRows W1;           // (D,H)
+  PaddedRows b1;           // (1,H)
+  PaddedRows W2;           // (H,K)
+  PaddedRows W2t;          // (K,H)
+  PaddedRows b2;           // (1,K)
 };
 
-// Rows begin..end of the forward pass y = softmax(σ(x·W1 + b1)·W2 + b2), exactly as
-// TwoLayerNet::predict computes them (add_row_vector, sigmoid, matmul, softmax).
-void forward_rows(const TwoLayerParams& p, const SparseRows& x, Forward& f, std::size_t begin,
-                  std::size_t end) {
-  const std::size_t h = p.W1.cols(), k = p.W2.cols();
-  // x (n,D) · W1 (D,H) → (n,H), zero pixels skipped
-  sparse_matmul_rows(x, p.W1, f.z1, begin, end);
+FastParams fast_params(const TwoLayerParams& p) {
+  return {PaddedRows::from_matrix(p.W1), PaddedRows::from_matrix(p.b1),
+          PaddedRows::from_matrix(p.W2), PaddedRows::from_matrix(transpose(p.W2)),
+          PaddedRows::from_matrix(p.b2)};
+}
+
+void write_back(const FastParams& f, TwoLayerParams& p) {
+  p.W1 = f.W1.matrix();
+  p.b1 = f.b1.matrix();
+  p.W2 = f.W2.matrix();
+  p.b2 = f.b2.matrix();
+}
+
+// ---------------------------------------------------------------------------------------
+// The forward pass.
+
+// What a forward pass over n rows keeps: n = B for the batch, a chunk of a set.
+struct Forward {
+  PaddedRows z1;                    // (n,H)  x·W1 + b1, then σ in place
+  PaddedRows a2;                    // (n,K)  z1·W2 + b2
+  std::vector<std::size_t> cursor;  // n: sparse_times_rows's scratch
+  Forward(std::size_t n, std::size_t h, std::size_t k) : z1(n, h), a2(n, k), cursor(n) {}
+};
+
+// Rows begin..end of the scores a2 = σ(x·W1 + b1)·W2 + b2, chapter 6's predict before the
+// softmax.
+void scores_rows(const FastParams& p, const SparseRows& x, Forward& f, std::size_t begin,
+                 std::size_t end) {
+  const std::size_t H = p.W1.cols(), h_lanes = p.W1.stride() / kLanes;
+  const std::size_t k_lanes = p.W2.stride() / kLanes;
+  // x (n,D) · W1 (D,H) → a1 (n,H), zero pixels skipped
+  sparse_times_rows(x, p.W1, f.z1, begin, end, f.cursor);
+  // σ(a1 + b1) = 1 / (1 + e^−(a1 + b1)): first −(a1 + b1), then e^ of all the rows at once
+  const Lanes* b1 = p.b1.lanes(0);
   for (std::size_t i = begin; i < end; ++i) {
-    double* z = f.z1.data() + i * h;
-    // + b1, then σ(a) = 1 / (1 + exp(−a)), in place
-    for (std::size_t j = 0; j < h; ++j) z[j] = 1.0 / (1.0 + std::exp(-(z[j] + p.b1.data()[j])));
-    // z1 (1,H) · W2 (H,K) → (1,K), matmul's order: Σ over j, from 0
-    double* a = f.y.data() + i * k;
-    for (std::size_t c = 0; c < k; ++c) a[c] = 0.0;
-    for (std::size_t j = 0; j < h; ++j) {
-      const double* w = p.W2.data() + j * k;
-      for (std::size_t c = 0; c < k; ++c) a[c] += z[j] * w[c];
+    Lanes* z = f.z1.lanes(i);
+    for (std::size_t l = 0; l < h_lanes; ++l) z[l] = -(z[l] + b1[l]);
+  }
+  exp_in_place(f.z1.row(begin), (end - begin) * p.W1.stride());
+  for (std::size_t i = begin; i < end; ++i) {
+    Lanes* z = f.z1.lanes(i);
+    for (std::size_t l = 0; l < h_lanes; ++l) z[l] = 1.0 / (1.0 + z[l]);
+    // The padding came out σ(0) = 0.5; set it back to 0, as ∂L/∂W2 below expects.
+    std::fill(f.z1.row(i) + H, f.z1.row(i) + p.W1.stride(), 0.0);
+    // z1 (1,H) · W2 (H,K) + b2 → a2 (1,K): the scores of all classes side by side in Lanes,
+    // b2 + Σ_j z1(i,j)·W2(j,:), j = 0, 1, 2, … (starting from b2: another rounding)
+    Lanes* a = f.a2.lanes(i);
+    for (std::size_t l = 0; l < k_lanes; ++l) a[l] = p.b2.lanes(0)[l];
+    const double* z1 = f.z1.row(i);
+    for (std::size_t j = 0; j < H; ++j) {
+      const Lanes* w = p.W2.lanes(j);
+      for (std::size_t l = 0; l < k_lanes; ++l) a[l] += z1[j] * w[l];
     }
-    // + b2, then softmax: exp(a − max) / Σ exp(a − max)
-    for (std::size_t c = 0; c < k; ++c) a[c] += p.b2.data()[c];
-    double m = a[0];
-    for (std::size_t c = 1; c < k; ++c)
-      if (a[c] > m) m = a[c];
-    double total = 0.0;
-    for (std::size_t c = 0; c < k; ++c) {
-      a[c] = std::exp(a[c] - m);
-      total += a[c];
-    }
-    for (std::size_t c = 0; c < k; ++c) a[c] /= total;
   }
 }
 
-void forward(const TwoLayerParams& p, const SparseRows& x, Forward& f, Workers& workers) {
-  workers.for_rows(x.rows,
-                   [&](std::size_t begin, std::size_t end) { forward_rows(p, x, f, begin, end); });
+// Rows begin..end of y = softmax(a2) = exp(a2 − max) / Σ exp(a2 − max), as chapter 5
+// computes it, written over a2 (only the K scores; the padding is left alone).
+void softmax_rows(PaddedRows& a2, std::size_t begin, std::size_t end) {
+  const std::size_t K = a2.cols(), stride = a2.stride();
+  for (std::size_t i = begin; i < end; ++i) {
+    double* a = a2.row(i);
+    const double m = *std::max_element(a, a + K);
+    for (std::size_t c = 0; c < K; ++c) a[c] -= m;
+    std::fill(a + K, a + stride, 0.0);  // so that exp of the whole rows (below) stays finite
+  }
+  exp_in_place(a2.row(begin), (end - begin) * stride);
+  for (std::size_t i = begin; i < end; ++i) {
+    double* a = a2.row(i);
+    double total = 0.0;
+    for (std::size_t c = 0; c < K; ++c) total += a[c];
+    for (std::size_t c = 0; c < K; ++c) a[c] /= total;
+  }
 }
 
-// The column of the largest y in row i, the first on ties (row_argmax).
-std::size_t argmax_row(const Matrix& y, std::size_t i) {
-  const double* row = y.data() + i * y.cols();
-  std::size_t best = 0;
-  for (std::size_t c = 1; c < y.cols(); ++c)
-    if (row[c] > row[best]) best = c;
-  return best;
+// ---------------------------------------------------------------------------------------
+// Accuracy on a whole set.
+
+// A whole set goes through the forward pass this many rows at a time, each chunk copied
+// out of the set first: the chunk and its z1 rows (~60 KB each) stay in the cache while
+// one block of W1 after the other is used on them.
+constexpr std::size_t kRowsPerChunk = 128;
+
+// What one thread needs to evaluate chunks: made once, used at every evaluation.
+struct Chunk {
+  SparseRows x;
+  Forward f;
+  Chunk(std::size_t h, std::size_t k) : f(kRowsPerChunk, h, k) {}
+};
+
+// The class with the largest score, the first on ties. Softmax keeps the order of the
+// scores (e^a grows with a, and all are divided by the same total), so this is also the
+// class of largest probability, row_argmax(predict(x)), without computing the softmax.
+std::size_t best_class(const PaddedRows& a2, std::size_t i) {
+  const double* a = a2.row(i);
+  return static_cast<std::size_t>(std::max_element(a, a + a2.cols()) - a);
 }
 
-// accuracy(): the fraction of rows whose largest y is the label.
-double accuracy(const TwoLayerParams& p, const SparseRows& x,
-                const std::vector<std::size_t>& labels, Forward& f, Workers& workers) {
-  // A count is a whole number: adding the parts' counts in any order gives the same total.
-  std::atomic<std::size_t> correct{0};
-  workers.for_rows(x.rows, [&](std::size_t begin, std::size_t end) {
-    forward_rows(p, x, f, begin, end);
-    std::size_t c = 0;
-    for (std::size_t i = begin; i < end; ++i) c += argmax_row(f.y, i) == labels[i];
-    correct += c;
+// accuracy(): the fraction of rows whose best class is the label. The rows are shared out
+// between the threads; each counts its own correct rows, and a count is a whole number,
+// so the total is the same whatever the order of adding.
+double accuracy(const FastParams& p, const SparseRows& x, const std::vector<std::size_t>& labels,
+                std::vector<Chunk>& chunks, Workers& workers) {
+  std::vector<std::size_t> correct(workers.count(), 0);
+  workers.for_parts(x.rows, [&](std::size_t part, std::size_t begin, std::size_t end) {
+    Chunk& chunk = chunks[part];
+    for (std::size_t c0 = begin; c0 < end; c0 += kRowsPerChunk) {
+      const std::size_t rows = std::min(c0 + kRowsPerChunk, end) - c0;
+      rows_into(x, c0, c0 + rows, chunk.x);
+      scores_rows(p, chunk.x, chunk.f, 0, rows);
+      for (std::size_t i = 0; i < rows; ++i) correct[part] += best_class(chunk.f.a2, i) == labels[c0 + i];
+    }
   });
-  return static_cast<double>(correct.load()) / static_cast<double>(x.rows);
+  std::size_t total = 0;
+  for (const std::size_t c : correct) total += c;
+  return static_cast<double>(total) / static_cast<double>(x.rows);
 }
 
-// cross_entropy_error(y, one_hot(labels)): −(1/B) Σ_b log(y(b, label_b) + 1e-7). The plain
-// sum also adds 0·log(…) = ±0 for every other class, which changes nothing.
-double batch_loss(const Matrix& y, const std::vector<std::size_t>& labels) {
-  double s = 0.0;
-  for (std::size_t b = 0; b < y.rows(); ++b) s += std::log(y(b, labels[b]) + kLogDelta);
-  return -s / static_cast<double>(y.rows());
+// ---------------------------------------------------------------------------------------
+// A training step.
+
+// Everything a step writes, made once.
+struct Step {
+  SparseRows x;                   // (B,D)  the batch
+  std::vector<std::size_t> labels;  // B
+  Forward f;                      // (B,H), (B,K): a2, then y = softmax(a2)
+  PaddedRows d_a2;                // (B,K)  ∂L/∂a2
+  PaddedRows d_a1;                // (B,H)  ∂L/∂a1
+  PaddedRows g_W1, g_b1, g_W2t, g_b2;  // (D,H), (1,H), (K,H), (1,K)
+  std::vector<double> loss_terms;     // B: log(y(b, label_b) + 1e-7)
+  std::vector<std::vector<std::size_t>> cursors;  // one per thread: xᵀ·∂L/∂a1's scratch
+  Step(std::size_t B, std::size_t D, std::size_t H, std::size_t K, std::size_t threads)
+      : labels(B), f(B, H, K), d_a2(B, K), d_a1(B, H), g_W1(D, H), g_b1(1, H), g_W2t(K, H),
+        g_b2(1, K), loss_terms(B), cursors(threads, std::vector<std::size_t>(B)) {}
+};
+
+// Rows begin..end of the backward pass, as TwoLayerNet::gradient computes them from the
+// forward pass's y (in s.f.a2) and z1:
+//   ∂L/∂a2 = r·(y − t) / B with r = y_t / (y_t + 1e-7)   (chapter 6)
+//   ∂L/∂z1 = ∂L/∂a2 · W2ᵀ;  ∂L/∂a1 = ∂L/∂z1 ⊙ z1(1 − z1)
+void backward_rows(const FastParams& p, Step& s, std::size_t begin, std::size_t end) {
+  const std::size_t K = p.W2.cols(), h_lanes = p.W1.stride() / kLanes;
+  const double batch = static_cast<double>(s.x.rows);
+  for (std::size_t b = begin; b < end; ++b) {
+    const double* y = s.f.a2.row(b);
+    double* d_a2 = s.d_a2.row(b);
+    const std::size_t t = s.labels[b];
+    const double r = y[t] / (y[t] + kLogDelta);
+    for (std::size_t c = 0; c < K; ++c) d_a2[c] = (y[c] * r - (c == t ? r : 0.0)) / batch;
+    // ∂L/∂z1(b,:) = Σ_c ∂L/∂a2(b,c)·W2ᵀ(c,:), then ⊙ z1(1 − z1) (padding: 0·0 = 0)
+    Lanes* d = s.d_a1.lanes(b);
+    for (std::size_t l = 0; l < h_lanes; ++l) d[l] = Lanes{};
+    for (std::size_t c = 0; c < K; ++c) {
+      const Lanes* w = p.W2t.lanes(c);
+      for (std::size_t l = 0; l < h_lanes; ++l) d[l] += d_a2[c] * w[l];
+    }
+    const Lanes* z = s.f.z1.lanes(b);
+    for (std::size_t l = 0; l < h_lanes; ++l) d[l] *= z[l] * (1.0 - z[l]);
+  }
 }
 
-// column_sums(a) into out (1,m), rows summed in order.
-void column_sums_into(const Matrix& a, Matrix& out) {
-  out.fill(0.0);
-  for (std::size_t i = 0; i < a.rows(); ++i)
-    for (std::size_t j = 0; j < a.cols(); ++j) out.data()[j] += a.data()[i * a.cols() + j];
+// θ ← θ − lr·∇θ on rows begin..end of a padded table (the padding stays 0 − lr·0 = 0).
+void step_rows(PaddedRows& theta, const PaddedRows& grad, double lr, std::size_t begin,
+               std::size_t end) {
+  for (std::size_t i = begin; i < end; ++i) {
+    Lanes* t = theta.lanes(i);
+    const Lanes* g = grad.lanes(i);
+    for (std::size_t l = 0; l < theta.stride() / kLanes; ++l) t[l] -= lr * g[l];
+  }
+}
+
+// The small gradients, summed over the batch's rows b = 0, 1, 2, …, and their steps:
+//   ∂L/∂W2 = z1ᵀ · ∂L/∂a2 (here transposed: ∂L/∂W2ᵀ(c,:) = Σ_b ∂L/∂a2(b,c)·z1(b,:)),
+//   ∂L/∂b1 = Σ_b ∂L/∂a1(b,:),  ∂L/∂b2 = Σ_b ∂L/∂a2(b,:)
+void small_gradients_and_steps(FastParams& p, Step& s, double lr) {
+  const std::size_t B = s.x.rows, K = p.W2.cols(), h_lanes = p.W1.stride() / kLanes;
+  const std::size_t k_lanes = p.W2.stride() / kLanes;
+  for (std::size_t c = 0; c < K; ++c) {
+    Lanes* g = s.g_W2t.lanes(c);
+    for (std::size_t l = 0; l < h_lanes; ++l) g[l] = Lanes{};
+    for (std::size_t b = 0; b < B; ++b) {
+      const double d = s.d_a2.row(b)[c];
+      const Lanes* z = s.f.z1.lanes(b);
+      for (std::size_t l = 0; l < h_lanes; ++l) g[l] += d * z[l];
+    }
+  }
+  Lanes* g_b1 = s.g_b1.lanes(0);
+  Lanes* g_b2 = s.g_b2.lanes(0);
+  for (std::size_t l = 0; l < h_lanes; ++l) g_b1[l] = Lanes{};
+  for (std::size_t l = 0; l < k_lanes; ++l) g_b2[l] = Lanes{};
+  for (std::size_t b = 0; b < B; ++b) {
+    for (std::size_t l = 0; l < h_lanes; ++l) g_b1[l] += s.d_a1.lanes(b)[l];
+    for (std::size_t l = 0; l < k_lanes; ++l) g_b2[l] += s.d_a2.lanes(b)[l];
+  }
+  step_rows(p.b1, s.g_b1, lr, 0, 1);
+  step_rows(p.b2, s.g_b2, lr, 0, 1);
+  step_rows(p.W2t, s.g_W2t, lr, 0, K);
+  // The same steps on W2's other copy: W2(j,c) and W2t(c,j) stay equal.
+  for (std::size_t j = 0; j < p.W2.rows(); ++j)
+    for (std::size_t c = 0; c < K; ++c) p.W2.row(j)[c] -= lr * s.g_W2t.row(c)[j];
 }
 
 }  // namespace
 
 TrainLog train_fast(TwoLayerNet& net, const Dataset& train_set, const Dataset& test_set,
                     const TrainConfig& config, Rng& rng, const TrainObserver& observer,
-                    std::size_t threads, bool background_evaluation) {
+                    std::size_t threads) {
   const std::size_t n = train_set.images.rows();
   if (config.batch_size == 0 || config.batch_size > n) {
     throw std::invalid_argument("train_fast: batch_size " + std::to_string(config.batch_size) +
@@ -129,146 +270,106 @@ TrainLog train_fast(TwoLayerNet& net, const Dataset& train_set, const Dataset& t
     throw std::invalid_argument(
         "train_fast: learning_rate must be > 0 (set ascent to climb instead)");
   }
+  if (threads == 0) throw std::invalid_argument("train_fast: threads must be at least 1");
   const std::size_t per_epoch = config.iterations_per_epoch > 0
                                     ? config.iterations_per_epoch
                                     : std::max<std::size_t>(1, n / config.batch_size);
   const double lr = config.ascent ? -config.learning_rate : config.learning_rate;
-  TwoLayerParams& p = net.params;
-  const std::size_t B = config.batch_size, D = p.W1.rows(), H = p.W1.cols(), K = p.W2.cols();
+  const std::size_t B = config.batch_size, D = net.params.W1.rows(), H = net.params.W1.cols(),
+                    K = net.params.W2.cols();
 
-  // Made once, before the loop: the sets without their zeros, and every buffer.
+  // Made once, before the loop: the sets without their zeros, the weights in the fast
+  // layout, and every buffer.
   Workers workers(threads);
-  const SparseRows train_x = sparse_rows(train_set.images);
-  const SparseRows test_x = sparse_rows(test_set.images);
-  Forward train_all(train_x.rows, H, K), test_all(test_x.rows, H, K), f(B, H, K);
-  SparseRows x, xT;  // the batch (B,D) and its transpose (D,B)
-  std::vector<std::size_t> labels(B);
-  Matrix d_a2(B, K), d_z1(B, H), d_a1(B, H);
-  TwoLayerParams g{Matrix(D, H), Matrix(1, H), Matrix(H, K), Matrix(1, K)};
+  const SparseRows train_x = sparse_rows(train_set.images, workers);
+  const SparseRows test_x = sparse_rows(test_set.images, workers);
+  FastParams p = fast_params(net.params);
+  Step s(B, D, H, K, workers.count());
+  std::vector<Chunk> chunks(workers.count(), Chunk(H, K));
   const bool numerical = config.gradient == GradientMethod::numerical;
-  Matrix dense_x, dense_t;  // the batch as chapter 6's numerical gradient takes it
 
-  // The evaluation after an epoch runs on a thread of its own, on a copy of the weights,
-  // while this thread trains on. Its line must still come out where the plain loop prints
-  // it, so the iterations trained meanwhile hold their on_iteration calls back until the
-  // evaluation is in (finish_evaluation). Nothing here changes a number.
-  struct PendingEvaluation {
-    Evaluation e;
-    TwoLayerParams weights;
-    std::thread thread;
-    std::atomic<bool> done{false};
-    // If an exception leaves train_fast (an observer's, say) while it runs: wait for it.
-    ~PendingEvaluation() {
-      if (thread.joinable()) thread.join();
-    }
-  };
-  std::unique_ptr<PendingEvaluation> pending;
-  std::vector<std::pair<std::size_t, double>> held;  // (iteration, loss) held back
+  // The net's own parameters get the trained values back however the loop ends (an
+  // observer may throw).
+  struct WriteBack {
+    const FastParams& from;
+    TwoLayerParams& to;
+    ~WriteBack() { write_back(from, to); }
+  } write_back_at_end{p, net.params};
+
   TrainLog log;
-  const auto evaluate = [&](const TwoLayerParams& w, Evaluation& e, Workers& on) {
-    e.train_accuracy = accuracy(w, train_x, train_set.labels, train_all, on);
-    e.test_accuracy = accuracy(w, test_x, test_set.labels, test_all, on);
-  };
-  const auto finish_evaluation = [&](bool wait) {
-    if (!pending || (!wait && !pending->done.load(std::memory_order_acquire))) return;
-    pending->thread.join();
-    log.evaluations.push_back(pending->e);
-    if (observer.on_evaluation) observer.on_evaluation(pending->e);
-    pending.reset();
-    for (const auto& [at, loss] : held)
-      if (observer.on_iteration) observer.on_iteration(at, loss);
-    held.clear();
-  };
-
   log.losses.reserve(config.iterations);
   double loss_sum = 0.0;
   std::size_t loss_count = 0;
-  const double batch = static_cast<double>(B);
   for (std::size_t i = 1; i <= config.iterations; ++i) {
     // 1. The same draws as sample_batch(train_set, choose_batch(rng, n, B)).
     const std::vector<std::size_t> indices = choose_batch(rng, n, B);
-    gather_rows_into(train_x, indices, x);
     for (std::size_t b = 0; b < B; ++b) {
       if (train_set.labels[indices[b]] >= K) throw std::invalid_argument("train_fast: bad label");
-      labels[b] = train_set.labels[indices[b]];
+      s.labels[b] = train_set.labels[indices[b]];
     }
-    // 2. The gradient. Numerical: numerical_gradient_fast on the dense batch (x and its
-    //    one-hot t); its cost dwarfs everything else in the loop.
+    start_gather(train_x, indices, s.x);
     if (numerical) {
-      dense_x = dense(x);
-      dense_t = Matrix(B, K);
-      for (std::size_t b = 0; b < B; ++b) dense_t(b, labels[b]) = 1.0;
-      g = numerical_gradient_fast(net, dense_x, dense_t);
+      // 2–3. numerical_gradient_fast on the dense batch (x and its one-hot t), then your
+      //      sgd_step; the parameters go back and forth, a small cost beside the gradient's.
+      gather_rows(train_x, indices, s.x, 0, B);
+      Matrix t(B, K);
+      for (std::size_t b = 0; b < B; ++b) t(b, s.labels[b]) = 1.0;
+      write_back(p, net.params);
+      sgd_step(net.params, numerical_gradient_fast(net, dense(s.x), t), lr);
+      p = fast_params(net.params);
     } else {
-      // Backprop, as TwoLayerNet::gradient computes it.
-      forward(p, x, f, workers);
-      // ∂L/∂a2 = r·(y − t) / B with r = y_t / (y_t + 1e-7)
-      for (std::size_t b = 0; b < B; ++b) {
-        const double yt = f.y(b, labels[b]);
-        const double r = yt / (yt + kLogDelta);
-        for (std::size_t c = 0; c < K; ++c) {
-          d_a2(b, c) = (f.y(b, c) * r - (c == labels[b] ? r : 0.0)) / batch;
-        }
-      }
-      // ∂L/∂W2 = z1ᵀ · ∂L/∂a2,  ∂L/∂b2 = Σ_b ∂L/∂a2
-      transposed_matmul_into(f.z1, d_a2, g.W2);
-      column_sums_into(d_a2, g.b2);
-      // ∂L/∂z1 = ∂L/∂a2 · W2ᵀ;  ∂L/∂a1 = ∂L/∂z1 ⊙ z1(1 − z1)
-      matmul_transposed_into(d_a2, p.W2, d_z1);
-      for (std::size_t k = 0; k < d_a1.size(); ++k) {
-        const double s = f.z1.data()[k];
-        d_a1.data()[k] = d_z1.data()[k] * (s * (1.0 - s));
-      }
-      // ∂L/∂W1 = xᵀ · ∂L/∂a1: xᵀ is sparse too, rows p shared out between the threads
-      transpose_into(x, xT);
-      workers.for_rows(D, [&](std::size_t begin, std::size_t end) {
-        sparse_matmul_rows(xT, d_a1, g.W1, begin, end);
+      // 2. Backprop, as TwoLayerNet::gradient computes it. Round 1, rows of the batch:
+      //    copy them in, forward pass, ∂L/∂a2 and ∂L/∂a1.
+      workers.for_rows(B, [&](std::size_t begin, std::size_t end) {
+        gather_rows(train_x, indices, s.x, begin, end);
+        scores_rows(p, s.x, s.f, begin, end);
+        softmax_rows(s.f.a2, begin, end);
+        backward_rows(p, s, begin, end);
       });
-      column_sums_into(d_a1, g.b1);
+      // 3. θ ← θ − lr·∇L. Round 2, pixels: ∂L/∂W1 = xᵀ·∂L/∂a1 for each thread's rows of
+      //    W1, then their step; the first thread also does b1, W2 and b2.
+      workers.for_parts(D, [&](std::size_t part, std::size_t begin, std::size_t end) {
+        sparse_transposed_times_rows(s.x, s.d_a1, s.g_W1, begin, end, s.cursors[part]);
+        step_rows(p.W1, s.g_W1, lr, begin, end);
+        if (part == 0) small_gradients_and_steps(p, s, lr);
+      });
     }
-    // 3. θ ← θ − lr·∇L, by your sgd_step
-    sgd_step(p, g, lr);
-    // 4. The loss on the same batch after the step.
-    forward(p, x, f, workers);
-    const double loss = batch_loss(f.y, labels);
+    // 4. The loss on the same batch after the step. Round 3, rows of the batch: the
+    //    forward pass and each row's log(y_t + 1e-7); then their sum in order.
+    workers.for_rows(B, [&](std::size_t begin, std::size_t end) {
+      if (numerical) gather_rows(train_x, indices, s.x, begin, end);
+      scores_rows(p, s.x, s.f, begin, end);
+      softmax_rows(s.f.a2, begin, end);
+      for (std::size_t b = begin; b < end; ++b) {
+        s.loss_terms[b] = std::log(s.f.a2.row(b)[s.labels[b]] + kLogDelta);
+      }
+    });
+    // cross_entropy_error: −(1/B) Σ_b log(y(b, label_b) + 1e-7). The plain sum also adds
+    // 0·log(…) = ±0 for every other class, which changes nothing.
+    double sum = 0.0;
+    for (std::size_t b = 0; b < B; ++b) sum += s.loss_terms[b];
+    const double loss = -sum / static_cast<double>(B);
     log.losses.push_back(loss);
-    if (pending) {
-      held.emplace_back(i, loss);
-      finish_evaluation(false);  // in already? then print it and what was held back
-    } else if (observer.on_iteration) {
-      observer.on_iteration(i, loss);
-    }
+    if (observer.on_iteration) observer.on_iteration(i, loss);
     if (!std::isfinite(loss)) {
-      finish_evaluation(true);
       log.diverged = true;
       break;
     }
     loss_sum += loss;
     ++loss_count;
+    // 5. Every epoch, and after the last iteration: accuracy on both whole sets.
     if (i % per_epoch == 0 || i == config.iterations) {
-      finish_evaluation(true);  // the previous epoch's, if still running: lines stay in order
       Evaluation e;
       e.iteration = i;
       e.mean_loss = loss_sum / static_cast<double>(loss_count);
       loss_sum = 0.0;
       loss_count = 0;
-      if (background_evaluation && i != config.iterations) {
-        pending = std::make_unique<PendingEvaluation>();
-        pending->e = e;
-        pending->weights = p;  // 40k doubles: a snapshot, so training can go on
-        pending->thread = std::thread([&, job = pending.get()] {
-          Workers alone(1);
-          evaluate(job->weights, job->e, alone);
-          job->done.store(true, std::memory_order_release);
-        });
-      } else {
-        evaluate(p, e, workers);
-        log.evaluations.push_back(e);
-        if (observer.on_evaluation) observer.on_evaluation(e);
-      }
+      e.train_accuracy = accuracy(p, train_x, train_set.labels, chunks, workers);
+      e.test_accuracy = accuracy(p, test_x, test_set.labels, chunks, workers);
+      log.evaluations.push_back(e);
+      if (observer.on_evaluation) observer.on_evaluation(e);
     }
   }
-  finish_evaluation(true);
   return log;
 }
 

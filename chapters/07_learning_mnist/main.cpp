@@ -2,11 +2,10 @@
 // prints one line per epoch, and draws the loss, the accuracies and a grid of predictions.
 // `make mnist` runs the reference build of it with the defaults.
 //
-// Two paths, the same output: by default the fast loop of fast.h (train_fast, which uses
-// your choose_batch and sgd_step); with --plain, your train() and chapter 6's gradient.
-// For backprop the two print the same bytes (but the "path:" line); for the numerical
-// gradient they agree up to rounding (the defaults print the same digits; see the lesson,
-// "Making it fast").
+// Two paths, the same output: by default the fast loop of fast.h (train_fast, which draws
+// batches with your choose_batch); with --plain, your train() and chapter 6's gradient.
+// They agree up to rounding, and with the default settings print the same digits (but the
+// "path:" line); see the lesson, "Making it fast".
 //
 // stdout is byte-identical run to run (fixed seeds, no times). While training, a progress
 // line goes to stderr, and only when stderr is a terminal, so logs stay clean.
@@ -185,8 +184,8 @@ int main(int argc, char** argv) {
   flags.toggle("ascent", "flip the update's sign: θ ← θ + lr·∇L (watch the loss climb)");
   flags.toggle("plain", "train with your train() and chapter 6's gradient, not the fast path");
   flags.option("threads", "2",
-               "fast path: threads sharing each product (1 = no thread but the main one; "
-               "with 2 or more, each epoch's evaluation runs on one more); output unchanged");
+               "fast path: threads sharing each step's work (1 = the main thread alone); "
+               "the output is the same for any number");
   flags.parse(argc, argv);
 
   const std::string method = flags.text("gradient");
@@ -267,7 +266,7 @@ int main(int argc, char** argv) {
                               (numerical ? "numerical_gradient" : "gradient") + ")"
                         : std::string("fast (fast_given.cpp: ") +
                               (numerical ? "only what each nudge changes"
-                                         : "zeros skipped, bit for bit the plain loop's") +
+                                         : "zeros skipped, 8 numbers at a time; the plain loop's up to rounding") +
                               ")")
               << "\n";
     std::cout << "update: "
@@ -318,7 +317,7 @@ int main(int argc, char** argv) {
     Rng batch_rng(seed + 1);
     const TrainLog log = plain ? train(net, mnist.train, mnist.test, config, batch_rng, observer)
                                : train_fast(net, mnist.train, mnist.test, config, batch_rng,
-                                            observer, threads, threads >= 2);
+                                            observer, threads);
     progress.clear();
 
     const std::string setup = shape + ", batch " + std::to_string(run.batch) + ", lr " +

@@ -4,6 +4,7 @@
 // zeros included, so plain and sparse are measured against the same work.
 #include <benchmark/benchmark.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -19,7 +20,7 @@ constexpr std::size_t B = 100, D = 784, H = 50, K = 10;
 // The first 100 training images (a real batch: ~19% nonzero pixels) and random weights.
 struct Shapes {
   Matrix x, W1, d_a1, z1, d_a2, W2;
-  SparseRows xs, xsT;
+  SparseRows xs, all;  // the batch, and the whole training set
   Shapes() {
     const char* dir = std::getenv("MNIST_DIR");
     const Dataset train = load_mnist_pair(std::string(dir ? dir : "data/mnist") + "/train-images-idx3-ubyte",
@@ -34,7 +35,7 @@ struct Shapes {
     };
     W1 = fill(D, H), d_a1 = fill(B, H), z1 = fill(B, H), d_a2 = fill(B, K), W2 = fill(H, K);
     xs = sparse_rows(x);
-    transpose_into(xs, xsT);
+    all = sparse_rows(train.images);
   }
 };
 
@@ -58,23 +59,14 @@ void BM_Forward1_PlainMatmul(benchmark::State& state) {
 }
 BENCHMARK(BM_Forward1_PlainMatmul);
 
-void BM_Forward1_DenseInto(benchmark::State& state) {
-  const Shapes& s = shapes();
-  Matrix out(B, H);
-  for (auto _ : state) {
-    matmul_into(s.x, s.W1, out);
-    benchmark::DoNotOptimize(out.data());
-  }
-  flops(state, 2.0 * B * D * H);
-}
-BENCHMARK(BM_Forward1_DenseInto);
-
 void BM_Forward1_Sparse(benchmark::State& state) {
   const Shapes& s = shapes();
-  Matrix out(B, H);
+  const PaddedRows w = PaddedRows::from_matrix(s.W1);
+  PaddedRows out(B, H);
+  std::vector<std::size_t> cursor(B);
   for (auto _ : state) {
-    sparse_matmul_into(s.xs, s.W1, out);
-    benchmark::DoNotOptimize(out.data());
+    sparse_times_rows(s.xs, w, out, 0, B, cursor);
+    benchmark::DoNotOptimize(out.row(0));
   }
   flops(state, 2.0 * B * D * H);
   state.counters["nonzero"] = static_cast<double>(s.xs.nonzeros()) / (B * D);
@@ -89,84 +81,62 @@ void BM_GradW1_PlainTransposeMatmul(benchmark::State& state) {
 }
 BENCHMARK(BM_GradW1_PlainTransposeMatmul);
 
-void BM_GradW1_TransposedInto(benchmark::State& state) {
-  const Shapes& s = shapes();
-  Matrix out(D, H);
-  for (auto _ : state) {
-    transposed_matmul_into(s.x, s.d_a1, out);
-    benchmark::DoNotOptimize(out.data());
-  }
-  flops(state, 2.0 * B * D * H);
-}
-BENCHMARK(BM_GradW1_TransposedInto);
-
 void BM_GradW1_Sparse(benchmark::State& state) {
   const Shapes& s = shapes();
-  Matrix out(D, H);
-  SparseRows xT;
+  const PaddedRows d = PaddedRows::from_matrix(s.d_a1);
+  PaddedRows g(D, H);
+  std::vector<std::size_t> cursor(B);
   for (auto _ : state) {
-    transpose_into(s.xs, xT);  // included: the training loop transposes each batch
-    sparse_matmul_into(xT, s.d_a1, out);
-    benchmark::DoNotOptimize(out.data());
+    sparse_transposed_times_rows(s.xs, d, g, 0, D, cursor);
+    benchmark::DoNotOptimize(g.row(0));
   }
   flops(state, 2.0 * B * D * H);
 }
 BENCHMARK(BM_GradW1_Sparse);
 
-// z1 (100,50) · W2 (50,10), z1ᵀ·δ2 and δ2·W2ᵀ: the small second layer.
-void BM_Forward2_PlainMatmul(benchmark::State& state) {
-  const Shapes& s = shapes();
-  for (auto _ : state) benchmark::DoNotOptimize(matmul(s.z1, s.W2));
-  flops(state, 2.0 * B * H * K);
-}
-BENCHMARK(BM_Forward2_PlainMatmul);
-
-void BM_Forward2_Into(benchmark::State& state) {
-  const Shapes& s = shapes();
-  Matrix out(B, K);
+// e^v for the B·H = 5,000 hidden units of a batch (sigmoid's exp).
+void BM_Exp5000_StdExp(benchmark::State& state) {
+  std::vector<double> v(B * H), out(B * H);
+  Rng rng(2);
+  for (double& x : v) x = 3.0 * rng.normal();
   for (auto _ : state) {
-    matmul_into(s.z1, s.W2, out);
+    for (std::size_t k = 0; k < v.size(); ++k) out[k] = std::exp(v[k]);
     benchmark::DoNotOptimize(out.data());
   }
-  flops(state, 2.0 * B * H * K);
+  state.counters["ns/exp"] = benchmark::Counter(static_cast<double>(v.size()),
+                                                benchmark::Counter::kIsIterationInvariantRate |
+                                                    benchmark::Counter::kInvert);
 }
-BENCHMARK(BM_Forward2_Into);
+BENCHMARK(BM_Exp5000_StdExp);
 
-void BM_GradW2_PlainTransposeMatmul(benchmark::State& state) {
-  const Shapes& s = shapes();
-  for (auto _ : state) benchmark::DoNotOptimize(matmul(transpose(s.z1), s.d_a2));
-  flops(state, 2.0 * B * H * K);
-}
-BENCHMARK(BM_GradW2_PlainTransposeMatmul);
-
-void BM_GradW2_TransposedInto(benchmark::State& state) {
-  const Shapes& s = shapes();
-  Matrix out(H, K);
+void BM_Exp5000_ExpInPlace(benchmark::State& state) {
+  std::vector<double> v(B * H), out(B * H);
+  Rng rng(2);
+  for (double& x : v) x = 3.0 * rng.normal();
   for (auto _ : state) {
-    transposed_matmul_into(s.z1, s.d_a2, out);
+    out = v;  // included: exp_in_place overwrites its input
+    exp_in_place(out.data(), out.size());
     benchmark::DoNotOptimize(out.data());
   }
-  flops(state, 2.0 * B * H * K);
+  state.counters["ns/exp"] = benchmark::Counter(static_cast<double>(v.size()),
+                                                benchmark::Counter::kIsIterationInvariantRate |
+                                                    benchmark::Counter::kInvert);
 }
-BENCHMARK(BM_GradW2_TransposedInto);
+BENCHMARK(BM_Exp5000_ExpInPlace);
 
-void BM_BackZ1_PlainMatmulTranspose(benchmark::State& state) {
+// A batch of 100 random rows out of the 60,000-image set: rows come from main memory.
+void BM_GatherBatch(benchmark::State& state) {
   const Shapes& s = shapes();
-  for (auto _ : state) benchmark::DoNotOptimize(matmul(s.d_a2, transpose(s.W2)));
-  flops(state, 2.0 * B * H * K);
-}
-BENCHMARK(BM_BackZ1_PlainMatmulTranspose);
-
-void BM_BackZ1_MatmulTransposedInto(benchmark::State& state) {
-  const Shapes& s = shapes();
-  Matrix out(B, H);
+  Rng rng(3);
+  std::vector<std::size_t> indices(B);
+  SparseRows batch;
   for (auto _ : state) {
-    matmul_transposed_into(s.d_a2, s.W2, out);
-    benchmark::DoNotOptimize(out.data());
+    for (std::size_t& i : indices) i = rng.below(s.all.rows);
+    gather_rows_into(s.all, indices, batch);
+    benchmark::DoNotOptimize(batch.value.data());
   }
-  flops(state, 2.0 * B * H * K);
 }
-BENCHMARK(BM_BackZ1_MatmulTransposedInto);
+BENCHMARK(BM_GatherBatch);
 
 // Handing out rows to two threads and waiting for them: the fixed cost of each for_rows.
 void BM_Workers_EmptyForRows(benchmark::State& state) {

@@ -35,7 +35,7 @@ void BM_TrainSteps(benchmark::State& state) {
     Rng rng(43);
     state.ResumeTiming();
     // train() ends with one evaluation on all 70,000 images; so does train_fast().
-    const TrainLog log = fast ? train_fast(net, mnist().train, mnist().test, config, rng, {}, threads, false)
+    const TrainLog log = fast ? train_fast(net, mnist().train, mnist().test, config, rng, {}, threads)
                               : train(net, mnist().train, mnist().test, config, rng);
     benchmark::DoNotOptimize(log.losses.back());
   }
@@ -57,7 +57,7 @@ void BM_DefaultRun(benchmark::State& state) {
     TwoLayerNet net(784, 50, 10, 0.01, 42);
     Rng rng(43);
     const TrainLog log = threads == 0 ? train(net, mnist().train, mnist().test, config, rng)
-                                      : train_fast(net, mnist().train, mnist().test, config, rng, {}, threads, false);
+                                      : train_fast(net, mnist().train, mnist().test, config, rng, {}, threads);
     train_acc = log.evaluations.back().train_accuracy;
     test_acc = log.evaluations.back().test_accuracy;
   }
