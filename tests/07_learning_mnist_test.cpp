@@ -404,48 +404,51 @@ TEST(TrainTest, BadConfigurationThrowsBeforeAnyStep) {
 }
 
 // ---------------------------------------------------------------------------------------
-// train on real MNIST: the book's net and settings, 1,000 iterations, evaluated once at
-// the end. Batches come from the first 20,000 training images and accuracy is measured on
-// those and the first 2,000 test images: 22,000 predictions instead of 70,000 keep
-// `make check CH=07` quick, and 1,000 batches of 100 never exhaust 20,000 images' worth
-// of variety.
-Dataset first_rows(const Dataset& all, std::size_t n) {
+// train on real MNIST: the book's net and settings, 600 iterations (one of the book's
+// epochs), evaluated once at the end. To keep `make check CH=07` within a few seconds it
+// reads only the 10,000-image test file (a sixth of the reading and converting the
+// training file costs), trains on its first 8,000 images and measures on the other 2,000,
+// which it never trains on.
+Dataset rows_of(const Dataset& all, std::size_t begin, std::size_t end) {
   Dataset part;
-  part.images = Matrix(n, all.images.cols());
-  std::copy(all.images.data(), all.images.data() + n * all.images.cols(), part.images.data());
-  part.labels.assign(all.labels.begin(), all.labels.begin() + static_cast<std::ptrdiff_t>(n));
+  const std::size_t d = all.images.cols();
+  part.images = Matrix(end - begin, d);
+  std::copy(all.images.data() + begin * d, all.images.data() + end * d, part.images.data());
+  part.labels.assign(all.labels.begin() + static_cast<std::ptrdiff_t>(begin),
+                     all.labels.begin() + static_cast<std::ptrdiff_t>(end));
   part.image_rows = all.image_rows;
   part.image_cols = all.image_cols;
   return part;
 }
 
-TEST(TrainMnistTest, ThousandIterationsReachTheBooksEarlyAccuracy) {
-  if (!std::filesystem::exists("data/mnist/train-images-idx3-ubyte")) {
+TEST(TrainMnistTest, OneEpochReachesTheBooksEarlyAccuracy) {
+  if (!std::filesystem::exists("data/mnist/t10k-images-idx3-ubyte")) {
     GTEST_SKIP() << "run make data (data/mnist not found; tests run from the repository root)";
   }
-  const Mnist mnist = load_mnist("data/mnist");
-  const Dataset train_part = first_rows(mnist.train, 20000);
-  const Dataset test_part = first_rows(mnist.test, 2000);
+  const Dataset all = load_mnist_pair("data/mnist/t10k-images-idx3-ubyte",
+                                      "data/mnist/t10k-labels-idx1-ubyte");
+  const Dataset train_part = rows_of(all, 0, 8000);
+  const Dataset test_part = rows_of(all, 8000, 10000);
   TwoLayerNet net(784, 50, 10, 0.01, 42);
   Rng rng(43);
   TrainConfig config;  // batch 100, lr 0.1: the book's
-  config.iterations = 1000;
-  config.iterations_per_epoch = 1000;  // one evaluation, at the end
+  config.iterations = 600;
+  config.iterations_per_epoch = 600;  // one evaluation, at the end
   const TrainLog log = train(net, train_part, test_part, config, rng);
   ASSERT_FALSE(log.diverged);
-  ASSERT_EQ(log.losses.size(), 1000u);
+  ASSERT_EQ(log.losses.size(), 600u);
   ASSERT_EQ(log.evaluations.size(), 1u);
-  // The book's curve: test accuracy ≈ 0.78 after 600 iterations, ≈ 0.87 after 1,200;
-  // 1,000 lies between (≈ 0.85). 0.80 leaves room for another seed's batches, while a
-  // net that did not learn (a wrong sign, a forgotten update, the same batch every
-  // time) stays far below: chance is 0.10.
-  constexpr double kMinTestAccuracy = 0.80;
+  // The book's curve: test accuracy ≈ 0.78 after one epoch of 600 iterations (this run:
+  // 0.8305). 0.70 leaves room for another seed's batches, while a net that did not learn
+  // (a wrong sign, a forgotten update, the same batch every time) stays far below:
+  // chance is 0.10.
+  constexpr double kMinTestAccuracy = 0.70;
   EXPECT_GE(log.evaluations.back().test_accuracy, kMinTestAccuracy);
-  // The batch loss starts at ln 10 ≈ 2.30; by now the mean over the last 100 batches
-  // is below half of that (the book's loss curve is under 1 after ~600 iterations).
-  constexpr double kMaxLateLoss = 1.15;
+  // The batch loss starts at ln 10 ≈ 2.30; by now the mean over the last 100 batches is
+  // about 1 (this run: 0.93; the book's loss curve is near 1 after ~600 iterations).
+  constexpr double kMaxLateLoss = 1.2;
   double late = 0.0;
-  for (std::size_t i = 900; i < 1000; ++i) late += log.losses[i];
+  for (std::size_t i = 500; i < 600; ++i) late += log.losses[i];
   EXPECT_LT(late / 100.0, kMaxLateLoss);
 }
 
