@@ -192,6 +192,21 @@ TEST(SparseTimesTest, RowRangesComposeExactly) {
   EXPECT_EQ(g_parts.matrix(), g_whole.matrix());
 }
 
+// Both kernels overwrite their rows of the output, whatever was there (the training loop
+// reuses its buffers): a buffer full of old numbers gives the same result as a fresh one.
+TEST(SparseTimesTest, OverwriteWhatTheOutputHeld) {
+  const Matrix x = sparse_random(6, 784, 0.7, 25);
+  const SparseRows xs = sparse_rows(x);
+  const Matrix w = dense_random(784, 9, 26), d = dense_random(6, 9, 27);
+  PaddedRows out = PaddedRows::from_matrix(dense_random(6, 9, 28));
+  PaddedRows g = PaddedRows::from_matrix(dense_random(784, 9, 29));
+  std::vector<std::size_t> cursor(6);
+  sparse_times_rows(xs, PaddedRows::from_matrix(w), out, 0, 6, cursor);
+  sparse_transposed_times_rows(xs, PaddedRows::from_matrix(d), g, 0, 784, cursor);
+  EXPECT_EQ(out.matrix(), matmul(x, w));
+  EXPECT_EQ(g.matrix(), matmul(transpose(x), d));
+}
+
 // out may have more rows than x (a chunk buffer reused for a shorter last chunk).
 TEST(SparseTimesTest, OutMayHaveMoreRowsThanX) {
   const Matrix x = sparse_random(3, 20, 0.5, 11);
