@@ -233,6 +233,10 @@ void times_rows(const SparseRows& x, const PaddedRows& w, PaddedRows& out, std::
     cursor[i] = x.row_start[i];
     for (std::size_t c = 0; c < C; ++c) out.lanes(i)[l0 + c] = Lanes{};
   }
+  // Row p of w, lanes l0 on, is w_lanes + p·lanes_per_row (kept in locals, so that the
+  // compiler keeps them in registers through the innermost loop).
+  const Lanes* w_lanes = w.lanes(0) + l0;
+  const std::size_t lanes_per_row = w.stride() / kLanes;
   const std::size_t block = pixels_per_block(w.stride());
   for (std::size_t p0 = 0; p0 < x.cols; p0 += block) {
     const std::size_t p1 = p0 + block;
@@ -246,7 +250,7 @@ void times_rows(const SparseRows& x, const PaddedRows& w, PaddedRows& out, std::
       // out(i,:) += x(i,p) · w(p,:) for the pixels p of row i in the block, p increasing
       for (; k < row_end && column[k] < p1; ++k) {
         const double xip = value[k];
-        const Lanes* wp = w.lanes(column[k]) + l0;
+        const Lanes* wp = w_lanes + column[k] * lanes_per_row;
         for (std::size_t c = 0; c < C; ++c) acc[c] += xip * wp[c];
       }
       for (std::size_t c = 0; c < C; ++c) o[c] = acc[c];
@@ -266,6 +270,8 @@ void transposed_times_rows(const SparseRows& x, const PaddedRows& d, PaddedRows&
     cursor[i] = static_cast<std::size_t>(
         std::lower_bound(column + x.row_start[i], column + x.row_start[i + 1], begin) - column);
   }
+  Lanes* g_lanes = g.lanes(0) + l0;  // row p of g, lanes l0 on: g_lanes + p·lanes_per_row
+  const std::size_t lanes_per_row = g.stride() / kLanes;
   const std::size_t block = pixels_per_block(g.stride());
   for (std::size_t p0 = begin; p0 < end; p0 += block) {
     const std::size_t p1 = std::min(p0 + block, end);
@@ -281,7 +287,7 @@ void transposed_times_rows(const SparseRows& x, const PaddedRows& d, PaddedRows&
       // is the outer loop, so each g(p,j) gets its terms in increasing i, as matmul adds them
       for (; k < row_end && column[k] < p1; ++k) {
         const double xip = value[k];
-        Lanes* gp = g.lanes(column[k]) + l0;
+        Lanes* gp = g_lanes + column[k] * lanes_per_row;
         for (std::size_t c = 0; c < C; ++c) gp[c] += xip * di[c];
       }
       cursor[i] = k;
