@@ -100,9 +100,9 @@ constexpr std::size_t kLanes = 8;
 // stride() = cols rounded up to a multiple of 8 and each start on a 64-byte boundary:
 //   cols 50 → stride 56: row(i)[0 … 49] the values, row(i)[50 … 55] zeros
 // so that row i is stride()/8 whole Lanes, lanes(i)[0 … stride()/8 − 1], and no Lanes
-// straddles two cache lines. Kernels may write any value into the padding of an output;
-// the padding of an input they read must be 0 (zero-filled, then written by kernels that
-// keep it 0), and from_matrix/assign keep it so.
+// straddles two cache lines. The kernels below compute the padding columns like the others
+// (so with inputs whose padding is 0, an output's padding is 0 too) and never let them
+// touch a real column; from_matrix and assign leave the padding 0.
 class PaddedRows {
  public:
   PaddedRows() = default;
