@@ -503,8 +503,8 @@ TrainRun fast_run(const Dataset& train_set, const Dataset& test_set, const Train
 
 // How far the fast loop may drift from train: its exp differs from std::exp by up to 1 unit
 // in the last place (~1e-16 relative), a few short sums are added in another order, and
-// tens of steps carry such differences along without growing them much (measured: below
-// 1e-14 after 30 steps).
+// steps carry such differences along without growing them much (measured on MNIST: batch
+// losses within 9e-16 of train's over the whole 10,000-iteration default run).
 constexpr double kFastDriftTol = 1e-12;
 
 void expect_near_matrix(const Matrix& a, const Matrix& b, const std::string& name) {
