@@ -90,6 +90,12 @@ class ProgressLine {
     if (on_) std::cerr << "\r\033[K" << std::flush;
   }
 
+  // A line of its own on stderr, on a terminal only, like the progress line: for what
+  // changes from run to run (a time), which stdout must not show.
+  void say(const std::string& line) {
+    if (on_) std::cerr << line << "\n" << std::flush;
+  }
+
  private:
   bool on_;
   std::size_t total_;
@@ -315,10 +321,16 @@ int main(int argc, char** argv) {
     };
 
     Rng batch_rng(seed + 1);
+    const auto started = std::chrono::steady_clock::now();
     const TrainLog log = plain ? train(net, mnist.train, mnist.test, config, batch_rng, observer)
                                : train_fast(net, mnist.train, mnist.test, config, batch_rng,
                                             observer, threads);
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
     progress.clear();
+    progress.say("(trained in " + fixed(took.count(), 2) + " s on the " +
+                 (plain ? std::string("plain path") : "fast path, " + std::to_string(threads) +
+                                                          " thread" + (threads == 1 ? "" : "s")) +
+                 "; BENCHMARKS.md compares it with the book's numpy code)");
 
     const std::string setup = shape + ", batch " + std::to_string(run.batch) + ", lr " +
                               repr(run.lr) + (ascent ? ", ascent" : "") +
