@@ -7,10 +7,9 @@
 #include <bit>
 #include <chrono>
 #include <cmath>
-#include <cstring>
 #include <stdexcept>
 #include <string>
-#include <utility>
+#include <type_traits>
 
 namespace {
 
@@ -84,24 +83,6 @@ void prefetch_row(const SparseRows& a, std::size_t i) {
   }
 }
 
-// Appends row i of a to out.
-void append_row(const SparseRows& a, std::size_t i, SparseRows& out) {
-  const std::size_t from = a.row_start[i], to = a.row_start[i + 1];
-  out.column.insert(out.column.end(), a.column.begin() + from, a.column.begin() + to);
-  out.value.insert(out.value.end(), a.value.begin() + from, a.value.begin() + to);
-  out.row_start.push_back(out.value.size());
-}
-
-void clear_rows(SparseRows& out, std::size_t rows, std::size_t cols) {
-  out.rows = rows;
-  out.cols = cols;
-  // clear() keeps the capacity: after the first call, no allocation.
-  out.row_start.clear();
-  out.column.clear();
-  out.value.clear();
-  out.row_start.push_back(0);
-}
-
 }  // namespace
 
 void start_gather(const SparseRows& a, const std::vector<std::size_t>& indices, SparseRows& out) {
@@ -146,8 +127,15 @@ void rows_into(const SparseRows& a, std::size_t begin, std::size_t end, SparseRo
     throw std::out_of_range("rows_into: rows " + std::to_string(begin) + ".." +
                             std::to_string(end) + " of a set of " + std::to_string(a.rows));
   }
-  clear_rows(out, end - begin, a.cols);
-  for (std::size_t i = begin; i < end; ++i) append_row(a, i, out);
+  // Consecutive rows are one contiguous run of entries: one copy for each array.
+  const std::size_t from = a.row_start[begin], to = a.row_start[end];
+  out.rows = end - begin;
+  out.cols = a.cols;
+  out.row_start.resize(out.rows + 1);
+  for (std::size_t i = 0; i <= out.rows; ++i) out.row_start[i] = a.row_start[begin + i] - from;
+  // assign() keeps the capacity: after the first chunk, no allocation.
+  out.column.assign(a.column.begin() + from, a.column.begin() + to);
+  out.value.assign(a.value.begin() + from, a.value.begin() + to);
 }
 
 void transpose_into(const SparseRows& a, SparseRows& out) {

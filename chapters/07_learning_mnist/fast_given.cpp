@@ -107,14 +107,15 @@ void scores_rows(const FastParams& p, const SparseRows& x, Forward& f, std::size
 }
 
 // Rows begin..end of y = softmax(a2) = exp(a2 − max) / Σ exp(a2 − max), as chapter 5
-// computes it, written over a2 (only the K scores; the padding is left alone).
+// computes it, written over a2's K scores. exp runs over the whole padded rows, which
+// vectorizes; the padding is set to 0 first and comes out e^0 = 1, which nothing reads.
 void softmax_rows(PaddedRows& a2, std::size_t begin, std::size_t end) {
   const std::size_t K = a2.cols(), stride = a2.stride();
   for (std::size_t i = begin; i < end; ++i) {
     double* a = a2.row(i);
     const double m = *std::max_element(a, a + K);
     for (std::size_t c = 0; c < K; ++c) a[c] -= m;
-    std::fill(a + K, a + stride, 0.0);  // so that exp of the whole rows (below) stays finite
+    std::fill(a + K, a + stride, 0.0);
   }
   exp_in_place(a2.row(begin), (end - begin) * stride);
   for (std::size_t i = begin; i < end; ++i) {
@@ -337,7 +338,6 @@ TrainLog train_fast(TwoLayerNet& net, const Dataset& train_set, const Dataset& t
     // 4. The loss on the same batch after the step. Round 3, rows of the batch: the
     //    forward pass and each row's log(y_t + 1e-7); then their sum in order.
     workers.for_rows(B, [&](std::size_t begin, std::size_t end) {
-      if (numerical) gather_rows(train_x, indices, s.x, begin, end);
       scores_rows(p, s.x, s.f, begin, end);
       softmax_rows(s.f.a2, begin, end);
       for (std::size_t b = begin; b < end; ++b) {
