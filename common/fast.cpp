@@ -7,6 +7,7 @@
 #include <bit>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -17,8 +18,12 @@ std::string shape(std::size_t rows, std::size_t cols) {
   return "(" + std::to_string(rows) + "x" + std::to_string(cols) + ")";
 }
 
-void require(bool ok, const std::string& message) {
-  if (!ok) throw std::invalid_argument(message);
+// Throws std::invalid_argument(message()) unless ok. The message is a function, so that
+// it is only put together when it is needed: the kernels are called thousands of times
+// a second, and building a string each time would cost more than some of them.
+template <typename Message>
+void require(bool ok, Message message) {
+  if (!ok) throw std::invalid_argument(message());
 }
 
 }  // namespace
@@ -29,28 +34,36 @@ SparseRows sparse_rows(const Matrix& a) {
 }
 
 SparseRows sparse_rows(const Matrix& a, Workers& workers) {
+  return sparse_columns(a, 0, a.cols(), workers);
+}
+
+SparseRows sparse_columns(const Matrix& a, std::size_t begin, std::size_t end, Workers& workers) {
+  require(begin <= end && end <= a.cols(), [&] {
+    return "sparse_columns: columns " + std::to_string(begin) + ".." + std::to_string(end) +
+           " of a " + a.shape() + " matrix";
+  });
   SparseRows s;
   s.rows = a.rows();
   s.cols = a.cols();
   // Count each row's nonzeros first, so that every row knows where its entries go and the
   // rows can be filled in by several threads at once, without regrowing anything.
   s.row_start.assign(a.rows() + 1, 0);
-  workers.for_rows(a.rows(), [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) {
+  workers.for_rows(a.rows(), [&](std::size_t first, std::size_t last) {
+    for (std::size_t i = first; i < last; ++i) {
       const double* row = a.data() + i * a.cols();
       std::size_t count = 0;
-      for (std::size_t j = 0; j < a.cols(); ++j) count += row[j] != 0.0 ? 1 : 0;
+      for (std::size_t j = begin; j < end; ++j) count += row[j] != 0.0 ? 1 : 0;
       s.row_start[i + 1] = count;
     }
   });
   for (std::size_t i = 0; i < a.rows(); ++i) s.row_start[i + 1] += s.row_start[i];
   s.column.resize(s.row_start.back());
   s.value.resize(s.row_start.back());
-  workers.for_rows(a.rows(), [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) {
+  workers.for_rows(a.rows(), [&](std::size_t first, std::size_t last) {
+    for (std::size_t i = first; i < last; ++i) {
       const double* row = a.data() + i * a.cols();
       std::size_t k = s.row_start[i];
-      for (std::size_t j = 0; j < a.cols(); ++j) {
+      for (std::size_t j = begin; j < end; ++j) {
         if (row[j] != 0.0) {
           s.column[k] = static_cast<std::uint32_t>(j);
           s.value[k] = row[j];
@@ -111,7 +124,8 @@ void gather_rows(const SparseRows& a, const std::vector<std::size_t>& indices, S
   for (std::size_t k = begin; k < end; ++k) {
     if (k + kAhead < end) prefetch_row(a, indices[k + kAhead]);
     const std::size_t from = a.row_start[indices[k]], to = a.row_start[indices[k] + 1];
-    std::copy(a.column.begin() + from, a.column.begin() + to, out.column.begin() + out.row_start[k]);
+    std::copy(a.column.begin() + from, a.column.begin() + to,
+              out.column.begin() + out.row_start[k]);
     std::copy(a.value.begin() + from, a.value.begin() + to, out.value.begin() + out.row_start[k]);
   }
 }
@@ -183,10 +197,12 @@ Matrix PaddedRows::matrix() const {
 }
 
 void PaddedRows::assign(const Matrix& m) {
-  require(m.rows() == rows_ && m.cols() == cols_,
-          "PaddedRows::assign: the matrix is " + m.shape() + ", the table " + shape(rows_, cols_) +
-              "\nHINT: make the PaddedRows from the matrix (PaddedRows::from_matrix)");
-  for (std::size_t i = 0; i < rows_; ++i) std::copy(m.data() + i * cols_, m.data() + (i + 1) * cols_, row(i));
+  require(m.rows() == rows_ && m.cols() == cols_, [&] {
+    return "PaddedRows::assign: the matrix is " + m.shape() + ", the table " + shape(rows_, cols_) +
+           "\nHINT: make the PaddedRows from the matrix (PaddedRows::from_matrix)";
+  });
+  for (std::size_t i = 0; i < rows_; ++i)
+    std::copy(m.data() + i * cols_, m.data() + (i + 1) * cols_, row(i));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -217,16 +233,24 @@ void times_rows(const SparseRows& x, const PaddedRows& w, PaddedRows& out, std::
                 std::size_t end, std::size_t l0, std::vector<std::size_t>& cursor) {
   const std::uint32_t* column = x.column.data();
   const double* value = x.value.data();
+  // The blocks start at the first pixel any row uses and end after the last: x may hold
+  // only some of the pixels (sparse_columns), and blocks with none would cost a visit of
+  // every row for nothing.
+  std::size_t first = x.cols, last = 0;
   for (std::size_t i = begin; i < end; ++i) {
     cursor[i] = x.row_start[i];
     for (std::size_t c = 0; c < C; ++c) out.lanes(i)[l0 + c] = Lanes{};
+    if (x.row_start[i] < x.row_start[i + 1]) {
+      first = std::min<std::size_t>(first, column[x.row_start[i]]);
+      last = std::max<std::size_t>(last, column[x.row_start[i + 1] - 1] + 1);
+    }
   }
   // Row p of w, lanes l0 on, is w_lanes + p·lanes_per_row (kept in locals, so that the
   // compiler keeps them in registers through the innermost loop).
   const Lanes* w_lanes = w.lanes(0) + l0;
   const std::size_t lanes_per_row = w.stride() / kLanes;
   const std::size_t block = pixels_per_block(w.stride());
-  for (std::size_t p0 = 0; p0 < x.cols; p0 += block) {
+  for (std::size_t p0 = first; p0 < last; p0 += block) {
     const std::size_t p1 = p0 + block;
     for (std::size_t i = begin; i < end; ++i) {
       std::size_t k = cursor[i];
@@ -255,8 +279,11 @@ void transposed_times_rows(const SparseRows& x, const PaddedRows& d, PaddedRows&
   const std::uint32_t* column = x.column.data();
   const double* value = x.value.data();
   for (std::size_t i = 0; i < x.rows; ++i) {  // row i's first entry with column ≥ begin
+    const std::uint32_t* from = column + x.row_start[i];
+    const std::uint32_t* to = column + x.row_start[i + 1];
+    // (no search when the row starts at or after begin, as a part of sparse_columns does)
     cursor[i] = static_cast<std::size_t>(
-        std::lower_bound(column + x.row_start[i], column + x.row_start[i + 1], begin) - column);
+        (from == to || *from >= begin ? from : std::lower_bound(from, to, begin)) - column);
   }
   Lanes* g_lanes = g.lanes(0) + l0;  // row p of g, lanes l0 on: g_lanes + p·lanes_per_row
   const std::size_t lanes_per_row = g.stride() / kLanes;
@@ -288,32 +315,99 @@ void transposed_times_rows(const SparseRows& x, const PaddedRows& d, PaddedRows&
 template <typename F>
 void with_lanes(std::size_t c, F&& f) {
   switch (c) {
-    case 1: return f(std::integral_constant<std::size_t, 1>{});
-    case 2: return f(std::integral_constant<std::size_t, 2>{});
-    case 3: return f(std::integral_constant<std::size_t, 3>{});
-    case 4: return f(std::integral_constant<std::size_t, 4>{});
-    case 5: return f(std::integral_constant<std::size_t, 5>{});
-    case 6: return f(std::integral_constant<std::size_t, 6>{});
-    case 7: return f(std::integral_constant<std::size_t, 7>{});
-    default: return f(std::integral_constant<std::size_t, kMaxLanes>{});
+    case 1:
+      return f(std::integral_constant<std::size_t, 1>{});
+    case 2:
+      return f(std::integral_constant<std::size_t, 2>{});
+    case 3:
+      return f(std::integral_constant<std::size_t, 3>{});
+    case 4:
+      return f(std::integral_constant<std::size_t, 4>{});
+    case 5:
+      return f(std::integral_constant<std::size_t, 5>{});
+    case 6:
+      return f(std::integral_constant<std::size_t, 6>{});
+    case 7:
+      return f(std::integral_constant<std::size_t, 7>{});
+    default:
+      return f(std::integral_constant<std::size_t, kMaxLanes>{});
   }
+}
+
+// out(i, lanes l0 … l0+C−1) for rows i in [begin, end), R rows at a time: R·C sums in
+// registers, and each row's sums depend only on that row's previous terms, so the R rows'
+// additions overlap instead of each waiting for the one before (an add takes 4 cycles
+// to finish; one row alone would wait on every term).
+template <std::size_t R, std::size_t C>
+void dense_rows(const PaddedRows& a, const PaddedRows& w, PaddedRows& out, std::size_t begin,
+                std::size_t end, std::size_t l0) {
+  const std::size_t J = a.cols(), lanes_per_row = w.stride() / kLanes;
+  const Lanes* w_lanes = w.lanes(0) + l0;  // row j of w, lanes l0 on: w_lanes + j·lanes_per_row
+  std::size_t i = begin;
+  for (; i + R <= end; i += R) {
+    Lanes acc[R][C] = {};
+    const double* a_rows[R];
+    for (std::size_t r = 0; r < R; ++r) a_rows[r] = a.row(i + r);
+    // out(i + r, :) += a(i + r, j) · w(j, :), j increasing, as matmul adds them
+    for (std::size_t j = 0; j < J; ++j) {
+      const Lanes* wj = w_lanes + j * lanes_per_row;
+      for (std::size_t r = 0; r < R; ++r)
+        for (std::size_t c = 0; c < C; ++c) acc[r][c] += a_rows[r][j] * wj[c];
+    }
+    for (std::size_t r = 0; r < R; ++r)
+      for (std::size_t c = 0; c < C; ++c) out.lanes(i + r)[l0 + c] = acc[r][c];
+  }
+  if (i < end) dense_rows<1, C>(a, w, out, i, end, l0);  // the last rows, one at a time
 }
 
 }  // namespace
 
-void sparse_times_rows(const SparseRows& x, const PaddedRows& w, PaddedRows& out,
-                       std::size_t begin, std::size_t end, std::vector<std::size_t>& cursor) {
-  require(x.cols == w.rows(), "sparse_times_rows: x " + shape(x.rows, x.cols) + " · w " +
-                                  shape(w.rows(), w.cols()) + ": x.cols != w.rows");
-  require(out.rows() >= x.rows && out.cols() == w.cols(),
-          "sparse_times_rows: out is " + shape(out.rows(), out.cols()) + ", the product " +
-              shape(x.rows, w.cols()));
-  require(begin <= end && end <= x.rows, "sparse_times_rows: rows " + std::to_string(begin) +
-                                             ".." + std::to_string(end) + " of " +
-                                             std::to_string(x.rows));
-  require(cursor.size() >= x.rows, "sparse_times_rows: cursor has " +
-                                       std::to_string(cursor.size()) + " entries, x " +
-                                       std::to_string(x.rows) + " rows");
+void dense_times_rows(const PaddedRows& a, const PaddedRows& w, PaddedRows& out, std::size_t begin,
+                      std::size_t end) {
+  require(a.cols() == w.rows(), [&] {
+    return "dense_times_rows: a " + shape(a.rows(), a.cols()) + " · w " +
+           shape(w.rows(), w.cols()) + ": a.cols != w.rows";
+  });
+  require(out.cols() == w.cols(), [&] {
+    return "dense_times_rows: out is " + shape(out.rows(), out.cols()) + ", the product has " +
+           std::to_string(w.cols()) + " columns";
+  });
+  require(begin <= end && end <= a.rows() && end <= out.rows(), [&] {
+    return "dense_times_rows: rows " + std::to_string(begin) + ".." + std::to_string(end) +
+           " of a " + shape(a.rows(), a.cols()) + " and out " + shape(out.rows(), out.cols());
+  });
+  const std::size_t lanes = w.stride() / kLanes;
+  for (std::size_t l0 = 0; l0 < lanes; l0 += kMaxLanes) {
+    const std::size_t c = std::min(kMaxLanes, lanes - l0);
+    // As many rows at a time as leave registers for w's lanes: 4 for C ≤ 6, 3 for C = 7, 8.
+    with_lanes(c, [&](auto C) {
+      if constexpr (C <= 6) {
+        dense_rows<4, C>(a, w, out, begin, end, l0);
+      } else {
+        dense_rows<3, C>(a, w, out, begin, end, l0);
+      }
+    });
+  }
+}
+
+void sparse_times_rows(const SparseRows& x, const PaddedRows& w, PaddedRows& out, std::size_t begin,
+                       std::size_t end, std::vector<std::size_t>& cursor) {
+  require(x.cols == w.rows(), [&] {
+    return "sparse_times_rows: x " + shape(x.rows, x.cols) + " · w " + shape(w.rows(), w.cols()) +
+           ": x.cols != w.rows";
+  });
+  require(out.rows() >= x.rows && out.cols() == w.cols(), [&] {
+    return "sparse_times_rows: out is " + shape(out.rows(), out.cols()) + ", the product " +
+           shape(x.rows, w.cols());
+  });
+  require(begin <= end && end <= x.rows, [&] {
+    return "sparse_times_rows: rows " + std::to_string(begin) + ".." + std::to_string(end) +
+           " of " + std::to_string(x.rows);
+  });
+  require(cursor.size() >= x.rows, [&] {
+    return "sparse_times_rows: cursor has " + std::to_string(cursor.size()) + " entries, x " +
+           std::to_string(x.rows) + " rows";
+  });
   const std::size_t lanes = w.stride() / kLanes;
   for (std::size_t l0 = 0; l0 < lanes; l0 += kMaxLanes) {
     const std::size_t c = std::min(kMaxLanes, lanes - l0);
@@ -324,17 +418,22 @@ void sparse_times_rows(const SparseRows& x, const PaddedRows& w, PaddedRows& out
 void sparse_transposed_times_rows(const SparseRows& x, const PaddedRows& d, PaddedRows& g,
                                   std::size_t begin, std::size_t end,
                                   std::vector<std::size_t>& cursor) {
-  require(x.rows == d.rows(), "sparse_transposed_times_rows: xᵀ " + shape(x.cols, x.rows) +
-                                  " · d " + shape(d.rows(), d.cols()) + ": x.rows != d.rows");
-  require(g.rows() == x.cols && g.cols() == d.cols(),
-          "sparse_transposed_times_rows: g is " + shape(g.rows(), g.cols()) + ", the product " +
-              shape(x.cols, d.cols()));
-  require(begin <= end && end <= x.cols, "sparse_transposed_times_rows: rows " +
-                                             std::to_string(begin) + ".." + std::to_string(end) +
-                                             " of " + std::to_string(x.cols));
-  require(cursor.size() >= x.rows, "sparse_transposed_times_rows: cursor has " +
-                                       std::to_string(cursor.size()) + " entries, x " +
-                                       std::to_string(x.rows) + " rows");
+  require(x.rows == d.rows(), [&] {
+    return "sparse_transposed_times_rows: xᵀ " + shape(x.cols, x.rows) + " · d " +
+           shape(d.rows(), d.cols()) + ": x.rows != d.rows";
+  });
+  require(g.rows() == x.cols && g.cols() == d.cols(), [&] {
+    return "sparse_transposed_times_rows: g is " + shape(g.rows(), g.cols()) + ", the product " +
+           shape(x.cols, d.cols());
+  });
+  require(begin <= end && end <= x.cols, [&] {
+    return "sparse_transposed_times_rows: rows " + std::to_string(begin) + ".." +
+           std::to_string(end) + " of " + std::to_string(x.cols);
+  });
+  require(cursor.size() >= x.rows, [&] {
+    return "sparse_transposed_times_rows: cursor has " + std::to_string(cursor.size()) +
+           " entries, x " + std::to_string(x.rows) + " rows";
+  });
   const std::size_t lanes = d.stride() / kLanes;
   for (std::size_t l0 = 0; l0 < lanes; l0 += kMaxLanes) {
     const std::size_t c = std::min(kMaxLanes, lanes - l0);
@@ -350,8 +449,8 @@ namespace {
 // e^x for x in [−708, 709], by the recipe in fast.h. Only arithmetic and bit copies: in a
 // loop, the compiler computes 8 of them at once.
 inline double exp_near(double x) {
-  constexpr double kLog2e = 0x1.71547652b82fep0;   // 1 / ln 2
-  constexpr double kLn2Hi = 0x1.62e42fee00000p-1;  // ln 2 = kLn2Hi + kLn2Lo, where kLn2Hi
+  constexpr double kLog2e = 0x1.71547652b82fep0;    // 1 / ln 2
+  constexpr double kLn2Hi = 0x1.62e42fee00000p-1;   // ln 2 = kLn2Hi + kLn2Lo, where kLn2Hi
   constexpr double kLn2Lo = 0x1.a39ef35793c76p-33;  //   ends in 21 zero bits: k·kLn2Hi is exact
   constexpr double kRound = 0x1.8p52;  // t + kRound lands where doubles are whole numbers
   // k = round(x / ln 2), left in the low bits of `shifted` too
@@ -395,7 +494,7 @@ void exp_in_place(double* v, std::size_t n) {
   for (std::size_t k = 0; k < n; ++k) v[k] = near(v[k]) ? exp_near(v[k]) : std::exp(v[k]);
 }
 
-Workers::Workers(std::size_t threads) {
+Workers::Workers(std::size_t threads) : helper_failures_(threads > 1 ? threads - 1 : 0) {
   for (std::size_t t = 1; t < threads; ++t) helpers_.emplace_back([this, t] { helper_loop(t); });
 }
 
@@ -452,13 +551,26 @@ void Workers::for_parts(std::size_t n,
     generation_.fetch_add(1, std::memory_order_release);
   }
   wake_.notify_all();
-  work(0, 0, split(n, 1, parts));  // part 0 on this thread
+  std::exception_ptr failure;
+  try {
+    work(0, 0, split(n, 1, parts));  // part 0 on this thread
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  // Even if part 0 failed, the helpers are still using `work`: wait for them.
   if (!spin_until([this] { return pending_.load(std::memory_order_acquire) == 0; })) {
     std::unique_lock<std::mutex> lock(mutex_);
     done_.wait(lock, [this] { return pending_.load(std::memory_order_acquire) == 0; });
   }
-  std::lock_guard<std::mutex> lock(mutex_);
-  work_ = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    work_ = nullptr;
+    for (std::exception_ptr& f : helper_failures_) {  // the lowest part's, if several threw
+      if (!failure) failure = f;
+      f = nullptr;
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
 }
 
 void Workers::helper_loop(std::size_t index) {
@@ -479,9 +591,15 @@ void Workers::helper_loop(std::size_t index) {
       work = work_;
       n = n_;
     }
-    (*work)(index, split(n, index, count()), split(n, index + 1, count()));
+    std::exception_ptr failure;
+    try {
+      (*work)(index, split(n, index, count()), split(n, index + 1, count()));
+    } catch (...) {
+      failure = std::current_exception();  // for for_parts to rethrow on the caller's thread
+    }
     {
       std::lock_guard<std::mutex> lock(mutex_);
+      helper_failures_[index - 1] = failure;
       pending_.fetch_sub(1, std::memory_order_release);
     }
     done_.notify_one();

@@ -29,6 +29,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <mutex>
 #include <new>
@@ -63,6 +64,10 @@ class Workers;
 // shared out between its threads (60,000 MNIST images: ~0.2 s on one thread).
 SparseRows sparse_rows(const Matrix& a);
 SparseRows sparse_rows(const Matrix& a, Workers& workers);
+// The nonzero entries of a's columns begin..end − 1 only: still a (rows, cols) SparseRows,
+// with nothing in the other columns. Plain counterpart: a with the other columns set to 0.
+// Throws std::invalid_argument unless begin ≤ end ≤ a.cols().
+SparseRows sparse_columns(const Matrix& a, std::size_t begin, std::size_t end, Workers& workers);
 // Back to a dense (rows, cols) matrix, zeros filled in. For tests and printing.
 Matrix dense(const SparseRows& a);
 
@@ -165,6 +170,16 @@ void sparse_transposed_times_rows(const SparseRows& x, const PaddedRows& d, Padd
                                   std::size_t begin, std::size_t end,
                                   std::vector<std::size_t>& cursor);
 
+// out(i,:) ← Σ_j a(i,j) · w(j,:) for rows i in [begin, end): the dense product a (n,J) ·
+// w (J,M) → (n,M) of the output layer (z1·W2) and of its backward pass (∂L/∂a2·W2ᵀ), on
+// those rows only. a must have at least `end` rows and J = w.rows() columns, out M = w.cols()
+// columns and at least `end` rows, or std::invalid_argument. The rows are done a few at a
+// time, so that their sums grow side by side (see fast.cpp).
+// Plain counterpart: matmul(a.matrix(), w.matrix()), bit for bit while w is finite: each sum
+// starts at 0 and takes its terms in increasing j.
+void dense_times_rows(const PaddedRows& a, const PaddedRows& w, PaddedRows& out,
+                      std::size_t begin, std::size_t end);
+
 // ---------------------------------------------------------------------------------------
 // exp for many numbers at once.
 
@@ -195,6 +210,9 @@ void exp_in_place(double* v, std::size_t n);
 //
 // for_parts is the same, and also tells the function which part (0 … count() − 1) it
 // runs, for scratch space of its own: work(part, begin, end).
+//
+// If a part throws, the others still run to their end; then the call rethrows the
+// exception on the calling thread (the lowest part's, if several threw).
 class Workers {
  public:
   explicit Workers(std::size_t threads);
@@ -221,4 +239,5 @@ class Workers {
   std::atomic<std::size_t> generation_{0};  // bumped for each for_rows call
   std::atomic<std::size_t> pending_{0};     // helpers still running the current call
   std::atomic<bool> stop_{false};
+  std::vector<std::exception_ptr> helper_failures_;  // what each helper's part threw, if anything
 };

@@ -2,8 +2,6 @@
 // operations they replace. The products must agree bit for bit: each adds the same terms
 // in the same order, leaving out only terms that are exactly zero. exp_in_place must be
 // within 2 units in the last place of std::exp.
-#include "common/fast.h"
-
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -15,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/fast.h"
 #include "common/random.h"
 
 namespace {
@@ -240,6 +239,68 @@ TEST(SparseTimesTest, ShapeMismatchThrows) {
                std::invalid_argument);
 }
 
+// sparse_columns keeps only the entries of its columns, in the same (rows, cols) shape:
+// the parts of a split add up to the whole.
+TEST(SparseRowsTest, ColumnsKeepOnlyTheirEntries) {
+  const Matrix a = sparse_random(5, 11, 0.4, 30);
+  Workers two(2);
+  const SparseRows left = sparse_columns(a, 0, 4, two), right = sparse_columns(a, 4, 11, two);
+  ASSERT_EQ(left.rows, 5u);
+  ASSERT_EQ(left.cols, 11u);
+  EXPECT_EQ(dense(left) + dense(right), a);
+  for (const std::uint32_t c : left.column) EXPECT_LT(c, 4u);
+  for (const std::uint32_t c : right.column) EXPECT_GE(c, 4u);
+  EXPECT_EQ(left.nonzeros() + right.nonzeros(), sparse_rows(a).nonzeros());
+  EXPECT_EQ(dense(sparse_columns(a, 0, 11, two)), a);
+  EXPECT_THROW(sparse_columns(a, 5, 4, two), std::invalid_argument);
+  EXPECT_THROW(sparse_columns(a, 0, 12, two), std::invalid_argument);
+}
+
+// The dense product equals matmul bit for bit at every width (1 column to more than 8
+// Lanes) and for every row count, whole groups of rows done together or not.
+TEST(DenseTimesTest, EveryWidthAndRowCountMatchesMatmulBitForBit) {
+  for (std::size_t n = 1; n <= 9; ++n) {
+    for (std::size_t m = 1; m <= 140; m += (m < 70 ? 1 : 13)) {
+      const Matrix a = sparse_random(n, 23, 0.3, 40 + n), w = dense_random(23, m, 200 + m);
+      PaddedRows out(n, m);
+      dense_times_rows(PaddedRows::from_matrix(a), PaddedRows::from_matrix(w), out, 0, n);
+      EXPECT_EQ(out.matrix(), matmul(a, w)) << n << " rows, " << m << " columns";
+    }
+  }
+}
+
+// A row range writes those rows only, whatever the output held before; the two halves of
+// a split give the whole product.
+TEST(DenseTimesTest, RowRangesOverwriteOnlyTheirRows) {
+  const Matrix a = dense_random(10, 50, 50), w = dense_random(50, 10, 51);
+  const PaddedRows pa = PaddedRows::from_matrix(a), pw = PaddedRows::from_matrix(w);
+  PaddedRows out = PaddedRows::from_matrix(dense_random(12, 10, 52));
+  const Matrix before = out.matrix();
+  dense_times_rows(pa, pw, out, 7, 10);
+  dense_times_rows(pa, pw, out, 0, 7);
+  const Matrix got = out.matrix(), want = matmul(a, w);
+  for (std::size_t i = 0; i < 12; ++i)
+    for (std::size_t j = 0; j < 10; ++j) EXPECT_EQ(got(i, j), i < 10 ? want(i, j) : before(i, j));
+}
+
+// A shape mismatch names both shapes; rows past the end of a or out are refused.
+TEST(DenseTimesTest, ShapeMismatchThrows) {
+  PaddedRows out(3, 4);
+  try {
+    dense_times_rows(PaddedRows(3, 5), PaddedRows(6, 4), out, 0, 3);
+    ADD_FAILURE() << "no exception";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("(3x5)"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("(6x4)"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(dense_times_rows(PaddedRows(3, 5), PaddedRows(5, 3), out, 0, 3),
+               std::invalid_argument);
+  EXPECT_THROW(dense_times_rows(PaddedRows(2, 5), PaddedRows(5, 4), out, 0, 3),
+               std::invalid_argument);
+  EXPECT_THROW(dense_times_rows(PaddedRows(3, 5), PaddedRows(5, 4), out, 2, 1),
+               std::invalid_argument);
+}
+
 // The distance between two doubles in units in the last place: how many representable
 // numbers lie between them (same sign assumed).
 double ulps_apart(double a, double b) {
@@ -260,7 +321,8 @@ TEST(ExpInPlaceTest, WithinTwoUlpsOfStdExp) {
   std::vector<double> e = x;
   exp_in_place(e.data(), e.size());
   double worst = 0.0;
-  for (std::size_t k = 0; k < x.size(); ++k) worst = std::max(worst, ulps_apart(e[k], std::exp(x[k])));
+  for (std::size_t k = 0; k < x.size(); ++k)
+    worst = std::max(worst, ulps_apart(e[k], std::exp(x[k])));
   EXPECT_LE(worst, kMaxUlps);
 }
 
@@ -297,7 +359,8 @@ TEST(WorkersTest, CoversEveryRowOnce) {
       workers.for_rows(n, [&](std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end; ++i) ++seen[i];
       });
-      for (std::size_t i = 0; i < n; ++i) EXPECT_EQ(seen[i].load(), 1) << threads << " threads, row " << i;
+      for (std::size_t i = 0; i < n; ++i)
+        EXPECT_EQ(seen[i].load(), 1) << threads << " threads, row " << i;
     }
   }
 }
@@ -312,6 +375,37 @@ TEST(WorkersTest, ForPartsNumbersTheParts) {
   EXPECT_EQ(part_of, (std::vector<std::size_t>{0, 0, 0, 0, 0, 1, 1, 1, 1, 1}));
 }
 
+// An exception in any part, on the calling thread or a helper, reaches the caller after
+// every part has finished (the lowest part's if several throw), and the workers can be
+// used again afterwards.
+TEST(WorkersTest, ExceptionInAnyPartReachesTheCaller) {
+  Workers workers(3);
+  for (const std::size_t bad : {0u, 1u, 2u}) {
+    std::atomic<int> finished{0};
+    try {
+      workers.for_parts(3, [&](std::size_t part, std::size_t, std::size_t) {
+        if (part == bad) throw std::runtime_error("part " + std::to_string(part));
+        ++finished;
+      });
+      ADD_FAILURE() << "no exception from part " << bad;
+    } catch (const std::runtime_error& e) {
+      EXPECT_EQ(std::string(e.what()), "part " + std::to_string(bad));
+    }
+    EXPECT_EQ(finished.load(), 2) << "part " << bad;
+  }
+  try {
+    workers.for_parts(3, [](std::size_t part, std::size_t, std::size_t) {
+      if (part > 0) throw std::runtime_error("part " + std::to_string(part));
+    });
+    ADD_FAILURE() << "no exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()), "part 1");
+  }
+  std::atomic<int> ran{0};
+  workers.for_parts(3, [&](std::size_t, std::size_t, std::size_t) { ++ran; });
+  EXPECT_EQ(ran.load(), 3);
+}
+
 // The product shared out over two threads equals the one-thread product bit for bit.
 TEST(WorkersTest, ThreadCountDoesNotChangeResults) {
   const SparseRows xs = sparse_rows(sparse_random(100, 784, 0.81, 18));
@@ -319,8 +413,10 @@ TEST(WorkersTest, ThreadCountDoesNotChangeResults) {
   PaddedRows one(100, 50), two(100, 50);
   std::vector<std::size_t> cursor(100);
   Workers single(1), pair(2);
-  single.for_rows(100, [&](std::size_t b, std::size_t e) { sparse_times_rows(xs, w, one, b, e, cursor); });
-  pair.for_rows(100, [&](std::size_t b, std::size_t e) { sparse_times_rows(xs, w, two, b, e, cursor); });
+  single.for_rows(
+      100, [&](std::size_t b, std::size_t e) { sparse_times_rows(xs, w, one, b, e, cursor); });
+  pair.for_rows(100,
+                [&](std::size_t b, std::size_t e) { sparse_times_rows(xs, w, two, b, e, cursor); });
   EXPECT_EQ(one.matrix(), two.matrix());
 }
 
