@@ -502,8 +502,8 @@ TrainRun fast_run(const Dataset& train_set, const Dataset& test_set, const Train
 }
 
 // How far the fast loop may drift from train: its exp differs from std::exp by up to 1 unit
-// in the last place (~1e-16 relative), a few short sums are added in another order, and
-// steps carry such differences along without growing them much (measured on MNIST: batch
+// in the last place (~1e-16 relative), x·W1 is added up in two halves and then the halves
+// added (another rounding), and steps carry such differences along without growing them much (measured on MNIST: batch
 // losses within 9e-16 of train's over the whole 10,000-iteration default run).
 constexpr double kFastDriftTol = 1e-12;
 
@@ -599,6 +599,8 @@ TEST(FastTrainProvidedTest, StopsAtTheFirstNonFiniteLossLikeTrain) {
   EXPECT_TRUE(std::isnan(fast.log.losses[0]));
   EXPECT_TRUE(fast.log.evaluations.empty());
   EXPECT_EQ(fast.calls, "i1 ");
+  // The next batch was already drawn, from a copy: the caller's Rng is where train leaves it.
+  EXPECT_EQ(fast.next_draw, plain_run(train_set, test_set, small_config()).next_draw);
 }
 
 // With the numerical gradient it follows train's numerical path: the two gradients differ
@@ -638,6 +640,23 @@ TEST(FastTrainProvidedTest, BadConfigurationThrowsBeforeAnyStep) {
   EXPECT_THROW(train_fast(net, train_set, test_set, config, rng), std::invalid_argument);
   EXPECT_THROW(train_fast(net, train_set, test_set, small_config(), rng, {}, 0),
                std::invalid_argument);
+  EXPECT_EQ(net.params.W1, before.W1);
+  EXPECT_EQ(net.params.b2, before.b2);
+}
+
+// Bad data is refused before any step too, with an exception (never a crash in a helper
+// thread): images whose width is not the net's input size, a label with no class.
+TEST(FastTrainProvidedTest, BadDataThrowsBeforeAnyStep) {
+  const Dataset train_set = two_blobs(40, 1), test_set = two_blobs(20, 2);
+  TwoLayerNet net = small_net();
+  const TwoLayerParams before = net.params;
+  Rng rng(3);
+  Dataset narrow = test_set;
+  narrow.images = Matrix(20, train_set.images.cols() - 1);
+  EXPECT_THROW(train_fast(net, train_set, narrow, small_config(), rng), std::invalid_argument);
+  Dataset mislabelled = train_set;
+  mislabelled.labels[7] = 2;  // the net has 2 classes: 0 and 1
+  EXPECT_THROW(train_fast(net, mislabelled, test_set, small_config(), rng), std::invalid_argument);
   EXPECT_EQ(net.params.W1, before.W1);
   EXPECT_EQ(net.params.b2, before.b2);
 }

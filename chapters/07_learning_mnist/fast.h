@@ -4,8 +4,8 @@
 //
 // train_fast gives train()'s TrainLog up to rounding, with the kernels of common/fast.h
 // (zero pixels skipped, 8 numbers per instruction, cache-sized blocks, buffers made once,
-// rows shared out between threads). numerical_gradient_fast gives chapter 6's
-// numerical_gradient up to rounding.
+// each half of the image's pixels on its own thread). numerical_gradient_fast gives
+// chapter 6's numerical_gradient up to rounding.
 //
 // Shapes: N = images in a set, B = batch, D = 784 pixels, H = hidden units, K = classes.
 #pragma once
@@ -20,17 +20,23 @@
 
 // train(net, train_set, test_set, config, rng, observer) (train.h: steps 1–6, the same
 // checks and exceptions, the same observer calls in the same order), computed fast:
-//   * the batch comes from your choose_batch(rng, N, B), so rng advances exactly as in
-//     train and the same seed draws the same batches;
+//   * the batches come from your choose_batch, so the same seed draws the same batches;
+//     each is drawn a step early from a copy of rng (the next batch's forward pass shares
+//     a round of work with this step's), and rng itself draws each batch again in its own
+//     step, so it advances exactly as in train, also when the run stops early;
 //   * with config.gradient == backprop, the gradient is TwoLayerNet::gradient's and the
 //     step sgd_step's, computed in place with the kernels of common/fast.h (your sgd_step
-//     is not called); with numerical, the gradient is numerical_gradient_fast's (below)
-//     and the step your sgd_step;
-//   * every number agrees with train's up to rounding (exp_in_place instead of std::exp,
-//     the output layer's sums added 8 at a time): on the default MNIST run the batch
-//     losses stay within 9e-16 of train's and every printed digit is the same;
-//   * the rows of each product are shared out between `threads` threads (≥ 1), and no
-//     number depends on how many: the same seed gives the same log, bit for bit.
+//     is not called); with numerical, the batch is your sample_batch's, the gradient
+//     numerical_gradient_fast's (below), the step your sgd_step's and the loss chapter 6's;
+//   * every number agrees with train's up to rounding (exp_in_place instead of std::exp;
+//     x·W1 added up in two halves, the top and the bottom of the image, then the halves
+//     added): on the default MNIST run the batch losses stay within 9e-16 of train's and
+//     every printed digit is the same;
+//   * the work is shared out between `threads` threads (≥ 1; 2 are used, a third has
+//     nothing to do in half of each step) and no number depends on how many: the same
+//     seed gives the same log, bit for bit;
+//   * images whose width is not W1's rows, or a label ≥ the net's classes, throw
+//     std::invalid_argument before any step.
 TrainLog train_fast(TwoLayerNet& net, const Dataset& train_set, const Dataset& test_set,
                     const TrainConfig& config, Rng& rng, const TrainObserver& observer = {},
                     std::size_t threads = 2);

@@ -3,18 +3,25 @@
 //
 // train_fast: each step does what train does (solutions/07_learning_mnist/train.cpp, with
 // chapter 6's predict, loss, accuracy and gradient), with the kernels of common/fast.h on
-// buffers made once. The two big products add their terms in the plain order; exp is
-// exp_in_place's and a few short sums are added in another order, so the numbers agree
-// with train's up to rounding.
+// buffers made once. Its numbers agree with train's up to rounding: exp is exp_in_place's,
+// and x·W1 is summed in two halves (below).
 //
-// A step is three rounds of work shared out between the threads, with almost nothing
-// done by one thread alone in between:
-//   1. rows of the batch: copy them out of the set, forward pass, ∂L/∂a2 and ∂L/∂a1
-//   2. pixels: ∂L/∂W1 = xᵀ·∂L/∂a1 and the step of those rows of W1
-//      (and, by the first thread, the small gradients of b1, W2, b2 and their steps)
-//   3. rows of the batch: the forward pass with the new weights, for the loss
-// Every number is computed by one thread, in an order that does not depend on how many
-// threads there are, so neither does any result.
+// The pixels are split in two parts, the top and the bottom half of the image, and
+//   x·W1 = Σ_{p in part 0} x(:,p)·W1(p,:) + Σ_{p in part 1} x(:,p)·W1(p,:)
+// Each part's rows of W1 belong to one thread: it computes their gradient, steps them and
+// uses them in the forward sums, so they never leave its core's cache. A step is two
+// rounds of work:
+//   1. pixels, one part per thread: ∂L/∂W1 = xᵀ·∂L/∂a1 on the part's rows and their step
+//      (and, by part 0's thread, the small gradients of b1, W2, b2 and their steps);
+//      then, with the new weights, the part's share of x·W1 for this batch (its loss)
+//      and for the next batch (its gradient), whose pixels the thread copies in first
+//   2. rows of the batch, shared out: the rest of the forward pass for the loss of this
+//      batch, and the forward and backward pass of the next batch down to ∂L/∂a1
+// So each step works on two batches: the next batch is drawn a step ahead (from a copy of
+// the Rng, so that the caller's Rng still moves exactly as train moves it).
+// The number of parts is fixed, not the number of threads, and every number is computed
+// by one thread in an order that does not depend on how many there are; so neither does
+// any result.
 //
 // numerical_gradient_fast: the forward pass once, then for each nudged parameter only the
 // loss terms the nudge changes (see the second half of this file).
@@ -27,6 +34,7 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "chapters/01_numerical_diff/numerical_diff.h"
@@ -37,17 +45,17 @@
 namespace {
 
 // ---------------------------------------------------------------------------------------
-// The parameters, laid out for Lanes (fast.h).
+// The parameters, laid out for Lanes (fast.h), and the pixels in two parts.
 
 // W2 is kept twice, in the layout each of its products walks: W2 (H,K) for z1·W2, one
 // row of K scores per hidden unit, and its transpose W2t (K,H) for ∂L/∂a2·W2ᵀ, one row of
 // H per class. Both take the same steps, so they always hold the same numbers.
 struct FastParams {
-  PaddedRows W1;           // (D,H)
-  PaddedRows b1;           // (1,H)
-  PaddedRows W2;           // (H,K)
-  PaddedRows W2t;          // (K,H)
-  PaddedRows b2;           // (1,K)
+  PaddedRows W1;   // (D,H)
+  PaddedRows b1;   // (1,H)
+  PaddedRows W2;   // (H,K)
+  PaddedRows W2t;  // (K,H)
+  PaddedRows b2;   // (1,K)
 };
 
 FastParams fast_params(const TwoLayerParams& p) {
@@ -63,30 +71,60 @@ void write_back(const FastParams& f, TwoLayerParams& p) {
   p.b2 = f.b2.matrix();
 }
 
+// Part t of the pixels is first_pixel(D, t) … first_pixel(D, t + 1) − 1: for MNIST, rows
+// 0–13 of the image and rows 14–27, each with about half of the ink.
+constexpr std::size_t kParts = 2;
+std::size_t first_pixel(std::size_t D, std::size_t t) { return D * t / kParts; }
+
+// A set's images without their zeros, one SparseRows per part of the pixels.
+struct SplitSet {
+  SparseRows part[kParts];
+};
+
+SplitSet split_set(const Matrix& images, Workers& workers) {
+  SplitSet s;
+  const std::size_t D = images.cols();
+  for (std::size_t t = 0; t < kParts; ++t) {
+    s.part[t] = sparse_columns(images, first_pixel(D, t), first_pixel(D, t + 1), workers);
+  }
+  return s;
+}
+
 // ---------------------------------------------------------------------------------------
 // The forward pass.
 
-// What a forward pass over n rows keeps: n = B for the batch, a chunk of a set.
+// What a forward pass over n rows keeps: n = B for a batch, a chunk of a set.
 struct Forward {
-  PaddedRows z1;                    // (n,H)  x·W1 + b1, then σ in place
-  PaddedRows a2;                    // (n,K)  z1·W2 + b2
-  std::vector<std::size_t> cursor;  // n: sparse_times_rows's scratch
-  Forward(std::size_t n, std::size_t h, std::size_t k) : z1(n, h), a2(n, k), cursor(n) {}
+  SparseRows x[kParts];                     // (n,D)  the rows' pixels, part by part
+  PaddedRows a1[kParts];                    // (n,H)  x·W1 over each part's pixels
+  PaddedRows z1;                            // (n,H)  σ(a1[0] + a1[1] + b1)
+  PaddedRows a2;                            // (n,K)  z1·W2 + b2, then y = softmax(a2) in place
+  std::vector<std::size_t> cursor[kParts];  // sparse_times_rows's scratch, one per part
+  Forward(std::size_t n, std::size_t h, std::size_t k) : z1(n, h), a2(n, k) {
+    for (std::size_t t = 0; t < kParts; ++t) {
+      a1[t] = PaddedRows(n, h);
+      cursor[t].resize(n);
+    }
+  }
 };
 
+// Part t's share of x·W1, for all the rows: x[t] (n,D) · W1 (D,H) → a1[t] (n,H).
+void part_sums(const FastParams& p, Forward& f, std::size_t t) {
+  sparse_times_rows(f.x[t], p.W1, f.a1[t], 0, f.x[t].rows, f.cursor[t]);
+}
+
 // Rows begin..end of the scores a2 = σ(x·W1 + b1)·W2 + b2, chapter 6's predict before the
-// softmax.
-void scores_rows(const FastParams& p, const SparseRows& x, Forward& f, std::size_t begin,
-                 std::size_t end) {
+// softmax, from the parts' sums a1[t].
+void scores_rows(const FastParams& p, Forward& f, std::size_t begin, std::size_t end) {
   const std::size_t H = p.W1.cols(), h_lanes = p.W1.stride() / kLanes;
   const std::size_t k_lanes = p.W2.stride() / kLanes;
-  // x (n,D) · W1 (D,H) → a1 (n,H), zero pixels skipped
-  sparse_times_rows(x, p.W1, f.z1, begin, end, f.cursor);
   // σ(a1 + b1) = 1 / (1 + e^−(a1 + b1)): first −(a1 + b1), then e^ of all the rows at once
   const Lanes* b1 = p.b1.lanes(0);
   for (std::size_t i = begin; i < end; ++i) {
+    const Lanes* top = f.a1[0].lanes(i);
+    const Lanes* bottom = f.a1[1].lanes(i);
     Lanes* z = f.z1.lanes(i);
-    for (std::size_t l = 0; l < h_lanes; ++l) z[l] = -(z[l] + b1[l]);
+    for (std::size_t l = 0; l < h_lanes; ++l) z[l] = -((top[l] + bottom[l]) + b1[l]);
   }
   exp_in_place(f.z1.row(begin), (end - begin) * p.W1.stride());
   for (std::size_t i = begin; i < end; ++i) {
@@ -94,15 +132,13 @@ void scores_rows(const FastParams& p, const SparseRows& x, Forward& f, std::size
     for (std::size_t l = 0; l < h_lanes; ++l) z[l] = 1.0 / (1.0 + z[l]);
     // The padding came out σ(0) = 0.5; set it back to 0, as ∂L/∂W2 below expects.
     std::fill(f.z1.row(i) + H, f.z1.row(i) + p.W1.stride(), 0.0);
-    // z1 (1,H) · W2 (H,K) + b2 → a2 (1,K): the scores of all classes side by side in Lanes,
-    // b2 + Σ_j z1(i,j)·W2(j,:), j = 0, 1, 2, … (starting from b2: another rounding)
+  }
+  // z1 (n,H) · W2 (H,K) + b2 → a2 (n,K)
+  dense_times_rows(f.z1, p.W2, f.a2, begin, end);
+  const Lanes* b2 = p.b2.lanes(0);
+  for (std::size_t i = begin; i < end; ++i) {
     Lanes* a = f.a2.lanes(i);
-    for (std::size_t l = 0; l < k_lanes; ++l) a[l] = p.b2.lanes(0)[l];
-    const double* z1 = f.z1.row(i);
-    for (std::size_t j = 0; j < H; ++j) {
-      const Lanes* w = p.W2.lanes(j);
-      for (std::size_t l = 0; l < k_lanes; ++l) a[l] += z1[j] * w[l];
-    }
+    for (std::size_t l = 0; l < k_lanes; ++l) a[l] += b2[l];
   }
 }
 
@@ -130,16 +166,9 @@ void softmax_rows(PaddedRows& a2, std::size_t begin, std::size_t end) {
 // Accuracy on a whole set.
 
 // A whole set goes through the forward pass this many rows at a time, each chunk copied
-// out of the set first: the chunk and its z1 rows (~60 KB each) stay in the cache while
-// one block of W1 after the other is used on them.
+// out of the set first: the chunk and its sums (~60 KB each) stay in the cache while one
+// block of W1 after the other is used on them.
 constexpr std::size_t kRowsPerChunk = 128;
-
-// What one thread needs to evaluate chunks: made once, used at every evaluation.
-struct Chunk {
-  SparseRows x;
-  Forward f;
-  Chunk(std::size_t h, std::size_t k) : f(kRowsPerChunk, h, k) {}
-};
 
 // The class with the largest score, the first on ties. Softmax keeps the order of the
 // scores (e^a grows with a, and all are divided by the same total), so this is also the
@@ -150,63 +179,135 @@ std::size_t best_class(const PaddedRows& a2, std::size_t i) {
 }
 
 // accuracy(): the fraction of rows whose best class is the label. The rows are shared out
-// between the threads; each counts its own correct rows, and a count is a whole number,
-// so the total is the same whatever the order of adding.
-double accuracy(const FastParams& p, const SparseRows& x, const std::vector<std::size_t>& labels,
-                std::vector<Chunk>& chunks, Workers& workers) {
+// between the threads, each with a Forward of its own (`chunks`); each counts its own
+// correct rows, and a count is a whole number, so the total is the same whatever the
+// order of adding.
+double accuracy(const FastParams& p, const SplitSet& set, const std::vector<std::size_t>& labels,
+                std::vector<Forward>& chunks, Workers& workers) {
+  const std::size_t n = set.part[0].rows;
   std::vector<std::size_t> correct(workers.count(), 0);
-  workers.for_parts(x.rows, [&](std::size_t part, std::size_t begin, std::size_t end) {
-    Chunk& chunk = chunks[part];
+  workers.for_parts(n, [&](std::size_t part, std::size_t begin, std::size_t end) {
+    Forward& f = chunks[part];
     for (std::size_t c0 = begin; c0 < end; c0 += kRowsPerChunk) {
       const std::size_t rows = std::min(c0 + kRowsPerChunk, end) - c0;
-      rows_into(x, c0, c0 + rows, chunk.x);
-      scores_rows(p, chunk.x, chunk.f, 0, rows);
-      for (std::size_t i = 0; i < rows; ++i) correct[part] += best_class(chunk.f.a2, i) == labels[c0 + i];
+      for (std::size_t t = 0; t < kParts; ++t) {
+        rows_into(set.part[t], c0, c0 + rows, f.x[t]);
+        part_sums(p, f, t);
+      }
+      scores_rows(p, f, 0, rows);
+      for (std::size_t i = 0; i < rows; ++i) correct[part] += best_class(f.a2, i) == labels[c0 + i];
     }
   });
   std::size_t total = 0;
   for (const std::size_t c : correct) total += c;
-  return static_cast<double>(total) / static_cast<double>(x.rows);
+  return static_cast<double>(total) / static_cast<double>(n);
 }
 
 // ---------------------------------------------------------------------------------------
-// A training step.
+// The log, as train keeps it.
 
-// Everything a step writes, made once.
-struct Step {
-  SparseRows x;                   // (B,D)  the batch
-  std::vector<std::size_t> labels;  // B
-  Forward f;                      // (B,H), (B,K): a2, then y = softmax(a2)
-  PaddedRows d_a2;                // (B,K)  ∂L/∂a2
-  PaddedRows d_a1;                // (B,H)  ∂L/∂a1
-  PaddedRows g_W1, g_b1, g_W2t, g_b2;  // (D,H), (1,H), (K,H), (1,K)
-  std::vector<double> loss_terms;     // B: log(y(b, label_b) + 1e-7)
-  std::vector<std::vector<std::size_t>> cursors;  // one per thread: xᵀ·∂L/∂a1's scratch
-  Step(std::size_t B, std::size_t D, std::size_t H, std::size_t K, std::size_t threads)
-      : labels(B), f(B, H, K), d_a2(B, K), d_a1(B, H), g_W1(D, H), g_b1(1, H), g_W2t(K, H),
-        g_b2(1, K), loss_terms(B), cursors(threads, std::vector<std::size_t>(B)) {}
+// Records each iteration's loss and each evaluation, calls the observer, and says when to
+// evaluate and when to stop, exactly as train does.
+class Recorder {
+ public:
+  Recorder(const TrainConfig& config, std::size_t per_epoch, const TrainObserver& observer)
+      : config_(config), per_epoch_(per_epoch), observer_(observer) {
+    log_.losses.reserve(config.iterations);
+  }
+  // Iteration i's loss. False if it is not finite: the run has diverged and stops.
+  bool iteration(std::size_t i, double loss) {
+    log_.losses.push_back(loss);
+    if (observer_.on_iteration) observer_.on_iteration(i, loss);
+    if (!std::isfinite(loss)) {
+      log_.diverged = true;
+      return false;
+    }
+    loss_sum_ += loss;
+    ++loss_count_;
+    return true;
+  }
+  // Every epoch, and after the last iteration: accuracy on both whole sets.
+  bool evaluates_after(std::size_t i) const {
+    return i % per_epoch_ == 0 || i == config_.iterations;
+  }
+  void evaluation(std::size_t i, double train_accuracy, double test_accuracy) {
+    Evaluation e;
+    e.iteration = i;
+    e.mean_loss = loss_sum_ / static_cast<double>(loss_count_);
+    e.train_accuracy = train_accuracy;
+    e.test_accuracy = test_accuracy;
+    loss_sum_ = 0.0;
+    loss_count_ = 0;
+    log_.evaluations.push_back(e);
+    if (observer_.on_evaluation) observer_.on_evaluation(e);
+  }
+  TrainLog log() && { return std::move(log_); }
+
+ private:
+  const TrainConfig& config_;
+  std::size_t per_epoch_;
+  const TrainObserver& observer_;
+  TrainLog log_;
+  double loss_sum_ = 0.0;  // batch losses since the last evaluation
+  std::size_t loss_count_ = 0;
+};
+
+// What the loops share: the sets split and the evaluation buffers.
+struct Sets {
+  SplitSet train_x, test_x;
+  const std::vector<std::size_t>& train_labels;
+  const std::vector<std::size_t>& test_labels;
+  std::vector<Forward> chunks;  // one per thread
+};
+
+void evaluate(const FastParams& p, std::size_t i, Sets& sets, Workers& workers, Recorder& rec) {
+  rec.evaluation(i, accuracy(p, sets.train_x, sets.train_labels, sets.chunks, workers),
+                 accuracy(p, sets.test_x, sets.test_labels, sets.chunks, workers));
+}
+
+// ---------------------------------------------------------------------------------------
+// Backprop steps.
+
+// A batch and what the steps compute on it.
+struct BatchWork {
+  std::vector<std::size_t> indices;  // B: rows of the training set
+  std::vector<std::size_t> labels;   // B
+  Forward f;                         // (B,·): the forward pass, y in f.a2
+  PaddedRows d_a2;                   // (B,K)  ∂L/∂a2
+  PaddedRows d_a1;                   // (B,H)  ∂L/∂a1
+  std::vector<double> loss_terms;    // B: log(y(b, label_b) + 1e-7)
+  BatchWork(std::size_t B, std::size_t H, std::size_t K)
+      : labels(B), f(B, H, K), d_a2(B, K), d_a1(B, H), loss_terms(B) {}
+};
+
+// The gradients, made once. g_W1's rows of part t are written by part t's thread only.
+struct Gradients {
+  PaddedRows W1, b1, W2t, b2;               // (D,H), (1,H), (K,H), (1,K)
+  std::vector<std::size_t> cursor[kParts];  // xᵀ·∂L/∂a1's scratch, one per part
+  Gradients(std::size_t B, std::size_t D, std::size_t H, std::size_t K)
+      : W1(D, H), b1(1, H), W2t(K, H), b2(1, K) {
+    for (auto& c : cursor) c.resize(B);
+  }
 };
 
 // Rows begin..end of the backward pass, as TwoLayerNet::gradient computes them from the
 // forward pass's y (in s.f.a2) and z1:
 //   ∂L/∂a2 = r·(y − t) / B with r = y_t / (y_t + 1e-7)   (chapter 6)
 //   ∂L/∂z1 = ∂L/∂a2 · W2ᵀ;  ∂L/∂a1 = ∂L/∂z1 ⊙ z1(1 − z1)
-void backward_rows(const FastParams& p, Step& s, std::size_t begin, std::size_t end) {
+void backward_rows(const FastParams& p, BatchWork& s, std::size_t begin, std::size_t end) {
   const std::size_t K = p.W2.cols(), h_lanes = p.W1.stride() / kLanes;
-  const double batch = static_cast<double>(s.x.rows);
+  const double batch = static_cast<double>(s.labels.size());
   for (std::size_t b = begin; b < end; ++b) {
     const double* y = s.f.a2.row(b);
     double* d_a2 = s.d_a2.row(b);
     const std::size_t t = s.labels[b];
     const double r = y[t] / (y[t] + kLogDelta);
     for (std::size_t c = 0; c < K; ++c) d_a2[c] = (y[c] * r - (c == t ? r : 0.0)) / batch;
-    // ∂L/∂z1(b,:) = Σ_c ∂L/∂a2(b,c)·W2ᵀ(c,:), then ⊙ z1(1 − z1) (padding: 0·0 = 0)
+  }
+  // ∂L/∂z1 = ∂L/∂a2 (n,K) · W2ᵀ (K,H), then ⊙ z1(1 − z1) (padding: 0·0 = 0)
+  dense_times_rows(s.d_a2, p.W2t, s.d_a1, begin, end);
+  for (std::size_t b = begin; b < end; ++b) {
     Lanes* d = s.d_a1.lanes(b);
-    for (std::size_t l = 0; l < h_lanes; ++l) d[l] = Lanes{};
-    for (std::size_t c = 0; c < K; ++c) {
-      const Lanes* w = p.W2t.lanes(c);
-      for (std::size_t l = 0; l < h_lanes; ++l) d[l] += d_a2[c] * w[l];
-    }
     const Lanes* z = s.f.z1.lanes(b);
     for (std::size_t l = 0; l < h_lanes; ++l) d[l] *= z[l] * (1.0 - z[l]);
   }
@@ -225,32 +326,116 @@ void step_rows(PaddedRows& theta, const PaddedRows& grad, double lr, std::size_t
 // The small gradients, summed over the batch's rows b = 0, 1, 2, …, and their steps:
 //   ∂L/∂W2 = z1ᵀ · ∂L/∂a2 (here transposed: ∂L/∂W2ᵀ(c,:) = Σ_b ∂L/∂a2(b,c)·z1(b,:)),
 //   ∂L/∂b1 = Σ_b ∂L/∂a1(b,:),  ∂L/∂b2 = Σ_b ∂L/∂a2(b,:)
-void small_gradients_and_steps(FastParams& p, Step& s, double lr) {
-  const std::size_t B = s.x.rows, K = p.W2.cols(), h_lanes = p.W1.stride() / kLanes;
+void small_gradients_and_steps(FastParams& p, const BatchWork& s, Gradients& g, double lr) {
+  const std::size_t B = s.labels.size(), K = p.W2.cols(), h_lanes = p.W1.stride() / kLanes;
   const std::size_t k_lanes = p.W2.stride() / kLanes;
   for (std::size_t c = 0; c < K; ++c) {
-    Lanes* g = s.g_W2t.lanes(c);
-    for (std::size_t l = 0; l < h_lanes; ++l) g[l] = Lanes{};
+    Lanes* g_c = g.W2t.lanes(c);
+    for (std::size_t l = 0; l < h_lanes; ++l) g_c[l] = Lanes{};
     for (std::size_t b = 0; b < B; ++b) {
       const double d = s.d_a2.row(b)[c];
       const Lanes* z = s.f.z1.lanes(b);
-      for (std::size_t l = 0; l < h_lanes; ++l) g[l] += d * z[l];
+      for (std::size_t l = 0; l < h_lanes; ++l) g_c[l] += d * z[l];
     }
   }
-  Lanes* g_b1 = s.g_b1.lanes(0);
-  Lanes* g_b2 = s.g_b2.lanes(0);
+  Lanes* g_b1 = g.b1.lanes(0);
+  Lanes* g_b2 = g.b2.lanes(0);
   for (std::size_t l = 0; l < h_lanes; ++l) g_b1[l] = Lanes{};
   for (std::size_t l = 0; l < k_lanes; ++l) g_b2[l] = Lanes{};
   for (std::size_t b = 0; b < B; ++b) {
     for (std::size_t l = 0; l < h_lanes; ++l) g_b1[l] += s.d_a1.lanes(b)[l];
     for (std::size_t l = 0; l < k_lanes; ++l) g_b2[l] += s.d_a2.lanes(b)[l];
   }
-  step_rows(p.b1, s.g_b1, lr, 0, 1);
-  step_rows(p.b2, s.g_b2, lr, 0, 1);
-  step_rows(p.W2t, s.g_W2t, lr, 0, K);
+  step_rows(p.b1, g.b1, lr, 0, 1);
+  step_rows(p.b2, g.b2, lr, 0, 1);
+  step_rows(p.W2t, g.W2t, lr, 0, K);
   // The same steps on W2's other copy: W2(j,c) and W2t(c,j) stay equal.
   for (std::size_t j = 0; j < p.W2.rows(); ++j)
-    for (std::size_t c = 0; c < K; ++c) p.W2.row(j)[c] -= lr * s.g_W2t.row(c)[j];
+    for (std::size_t c = 0; c < K; ++c) p.W2.row(j)[c] -= lr * g.W2t.row(c)[j];
+}
+
+// Backprop, config.iterations steps (or until the loss is not finite).
+void train_by_backprop(FastParams& p, Sets& sets, const TrainConfig& config, double lr, Rng& rng,
+                       Workers& workers, Recorder& rec) {
+  const std::size_t n = sets.train_x.part[0].rows, B = config.batch_size, D = p.W1.rows(),
+                    H = p.W1.cols(), K = p.W2.cols();
+  // The batches are drawn a step ahead of their step, from a copy of the Rng; the caller's
+  // Rng draws each batch again in its step, so that it moves exactly as in train.
+  Rng ahead = rng;
+  BatchWork batches[2] = {BatchWork(B, H, K), BatchWork(B, H, K)};
+  Gradients g(B, D, H, K);
+  const auto draw = [&](BatchWork& next) {
+    next.indices = choose_batch(ahead, n, B);
+    if (next.indices.size() != B) {
+      throw std::invalid_argument("train_fast: choose_batch gave " +
+                                  std::to_string(next.indices.size()) + " indices, not " +
+                                  std::to_string(B));
+    }
+    for (std::size_t b = 0; b < B; ++b) {
+      if (next.indices[b] >= n) {
+        throw std::out_of_range("train_fast: choose_batch gave index " +
+                                std::to_string(next.indices[b]) + " for a set of " +
+                                std::to_string(n) + " images");
+      }
+      next.labels[b] = sets.train_labels[next.indices[b]];
+    }
+  };
+  // Part t of the next batch's pixels, copied in, and its share of x·W1.
+  const auto next_sums = [&](BatchWork& next, std::size_t t) {
+    gather_rows_into(sets.train_x.part[t], next.indices, next.f.x[t]);
+    part_sums(p, next.f, t);
+  };
+  // Rows begin..end of the next batch: the rest of the forward pass and ∂L/∂a2, ∂L/∂a1.
+  const auto next_rows = [&](BatchWork& next, std::size_t begin, std::size_t end) {
+    scores_rows(p, next.f, begin, end);
+    softmax_rows(next.f.a2, begin, end);
+    backward_rows(p, next, begin, end);
+  };
+
+  // Before the first step: batch 1, its forward pass and ∂L/∂a1 with the initial weights.
+  draw(batches[1]);
+  workers.for_parts(kParts, [&](std::size_t, std::size_t t0, std::size_t t1) {
+    for (std::size_t t = t0; t < t1; ++t) next_sums(batches[1], t);
+  });
+  workers.for_rows(B,
+                   [&](std::size_t begin, std::size_t end) { next_rows(batches[1], begin, end); });
+
+  for (std::size_t i = 1; i <= config.iterations; ++i) {
+    BatchWork& batch = batches[i % 2];
+    BatchWork& next = batches[(i + 1) % 2];
+    const bool more = i < config.iterations;
+    choose_batch(rng, n, B);  // the caller's Rng: the draws of train's step i
+    if (more) draw(next);
+    // Round 1, pixels. θ ← θ − lr·∇L: ∂L/∂W1 = xᵀ·∂L/∂a1 for the part's rows of W1 and
+    // their step (part 0 also does b1, W2 and b2); then the part's share of x·W1 with the
+    // new weights, for this batch and the next.
+    workers.for_parts(kParts, [&](std::size_t, std::size_t t0, std::size_t t1) {
+      for (std::size_t t = t0; t < t1; ++t) {
+        const std::size_t begin = first_pixel(D, t), end = first_pixel(D, t + 1);
+        sparse_transposed_times_rows(batch.f.x[t], batch.d_a1, g.W1, begin, end, g.cursor[t]);
+        step_rows(p.W1, g.W1, lr, begin, end);
+        if (t == 0) small_gradients_and_steps(p, batch, g, lr);
+        part_sums(p, batch.f, t);
+        if (more) next_sums(next, t);
+      }
+    });
+    // Round 2, rows: this batch's loss terms log(y_t + 1e-7) after the step; the next
+    // batch's forward pass and ∂L/∂a1.
+    workers.for_rows(B, [&](std::size_t begin, std::size_t end) {
+      scores_rows(p, batch.f, begin, end);
+      softmax_rows(batch.f.a2, begin, end);
+      for (std::size_t b = begin; b < end; ++b) {
+        batch.loss_terms[b] = std::log(batch.f.a2.row(b)[batch.labels[b]] + kLogDelta);
+      }
+      if (more) next_rows(next, begin, end);
+    });
+    // cross_entropy_error: −(1/B) Σ_b log(y(b, label_b) + 1e-7). The plain sum also adds
+    // 0·log(…) = ±0 for every other class, which changes nothing.
+    double sum = 0.0;
+    for (std::size_t b = 0; b < B; ++b) sum += batch.loss_terms[b];
+    if (!rec.iteration(i, -sum / static_cast<double>(B))) return;
+    if (rec.evaluates_after(i)) evaluate(p, i, sets, workers, rec);
+  }
 }
 
 }  // namespace
@@ -272,107 +457,59 @@ TrainLog train_fast(TwoLayerNet& net, const Dataset& train_set, const Dataset& t
         "train_fast: learning_rate must be > 0 (set ascent to climb instead)");
   }
   if (threads == 0) throw std::invalid_argument("train_fast: threads must be at least 1");
+  const std::size_t D = net.params.W1.rows(), H = net.params.W1.cols(), K = net.params.W2.cols();
+  // train would fail at the first product (shapes) or make the one-hot targets (labels)
+  // before any step; the same checks, made here before any thread starts.
+  for (const Dataset* set : {&train_set, &test_set}) {
+    if (set->images.cols() != D) {
+      throw std::invalid_argument("train_fast: images " + set->images.shape() +
+                                  " for a net whose W1 is " + net.params.W1.shape() +
+                                  ": one row of W1 per pixel");
+    }
+    if (set->labels.size() != set->images.rows()) {
+      throw std::invalid_argument("train_fast: " + set->images.shape() + " images but " +
+                                  std::to_string(set->labels.size()) + " labels");
+    }
+    for (const std::size_t label : set->labels) {
+      if (label >= K) {
+        throw std::invalid_argument("train_fast: label " + std::to_string(label) +
+                                    " of a net with " + std::to_string(K) + " classes");
+      }
+    }
+  }
   const std::size_t per_epoch = config.iterations_per_epoch > 0
                                     ? config.iterations_per_epoch
                                     : std::max<std::size_t>(1, n / config.batch_size);
   const double lr = config.ascent ? -config.learning_rate : config.learning_rate;
-  const std::size_t B = config.batch_size, D = net.params.W1.rows(), H = net.params.W1.cols(),
-                    K = net.params.W2.cols();
 
-  // Made once, before the loop: the sets without their zeros, the weights in the fast
-  // layout, and every buffer.
+  // Made once, before the loop: the sets without their zeros, the evaluation buffers.
   Workers workers(threads);
-  const SparseRows train_x = sparse_rows(train_set.images, workers);
-  const SparseRows test_x = sparse_rows(test_set.images, workers);
+  Sets sets{split_set(train_set.images, workers), split_set(test_set.images, workers),
+            train_set.labels, test_set.labels,
+            std::vector<Forward>(workers.count(), Forward(kRowsPerChunk, H, K))};
+  Recorder rec(config, per_epoch, observer);
+  if (config.gradient == GradientMethod::numerical) {
+    // numerical_gradient_fast on your batch (sample_batch), your sgd_step and chapter 6's
+    // loss, as train does them; the fast accuracy at each evaluation.
+    for (std::size_t i = 1; i <= config.iterations; ++i) {
+      const Batch batch = sample_batch(train_set, choose_batch(rng, n, config.batch_size), K);
+      sgd_step(net.params, numerical_gradient_fast(net, batch.x, batch.t), lr);
+      if (!rec.iteration(i, net.loss(batch.x, batch.t))) break;
+      if (rec.evaluates_after(i)) evaluate(fast_params(net.params), i, sets, workers, rec);
+    }
+    return std::move(rec).log();
+  }
+  // The weights in the fast layout; the net's own parameters get the trained values back
+  // however the loop ends (an observer may throw).
   FastParams p = fast_params(net.params);
-  Step s(B, D, H, K, workers.count());
-  std::vector<Chunk> chunks(workers.count(), Chunk(H, K));
-  const bool numerical = config.gradient == GradientMethod::numerical;
-
-  // The net's own parameters get the trained values back however the loop ends (an
-  // observer may throw).
   struct WriteBack {
     const FastParams& from;
     TwoLayerParams& to;
     ~WriteBack() { write_back(from, to); }
   } write_back_at_end{p, net.params};
-
-  TrainLog log;
-  log.losses.reserve(config.iterations);
-  double loss_sum = 0.0;
-  std::size_t loss_count = 0;
-  for (std::size_t i = 1; i <= config.iterations; ++i) {
-    // 1. The same draws as sample_batch(train_set, choose_batch(rng, n, B)).
-    const std::vector<std::size_t> indices = choose_batch(rng, n, B);
-    for (std::size_t b = 0; b < B; ++b) {
-      if (train_set.labels[indices[b]] >= K) throw std::invalid_argument("train_fast: bad label");
-      s.labels[b] = train_set.labels[indices[b]];
-    }
-    start_gather(train_x, indices, s.x);
-    if (numerical) {
-      // 2–3. numerical_gradient_fast on the dense batch (x and its one-hot t), then your
-      //      sgd_step; the parameters go back and forth, a small cost beside the gradient's.
-      gather_rows(train_x, indices, s.x, 0, B);
-      Matrix t(B, K);
-      for (std::size_t b = 0; b < B; ++b) t(b, s.labels[b]) = 1.0;
-      write_back(p, net.params);
-      sgd_step(net.params, numerical_gradient_fast(net, dense(s.x), t), lr);
-      p = fast_params(net.params);
-    } else {
-      // 2. Backprop, as TwoLayerNet::gradient computes it. Round 1, rows of the batch:
-      //    copy them in, forward pass, ∂L/∂a2 and ∂L/∂a1.
-      workers.for_rows(B, [&](std::size_t begin, std::size_t end) {
-        gather_rows(train_x, indices, s.x, begin, end);
-        scores_rows(p, s.x, s.f, begin, end);
-        softmax_rows(s.f.a2, begin, end);
-        backward_rows(p, s, begin, end);
-      });
-      // 3. θ ← θ − lr·∇L. Round 2, pixels: ∂L/∂W1 = xᵀ·∂L/∂a1 for each thread's rows of
-      //    W1, then their step; the first thread also does b1, W2 and b2.
-      workers.for_parts(D, [&](std::size_t part, std::size_t begin, std::size_t end) {
-        sparse_transposed_times_rows(s.x, s.d_a1, s.g_W1, begin, end, s.cursors[part]);
-        step_rows(p.W1, s.g_W1, lr, begin, end);
-        if (part == 0) small_gradients_and_steps(p, s, lr);
-      });
-    }
-    // 4. The loss on the same batch after the step. Round 3, rows of the batch: the
-    //    forward pass and each row's log(y_t + 1e-7); then their sum in order.
-    workers.for_rows(B, [&](std::size_t begin, std::size_t end) {
-      scores_rows(p, s.x, s.f, begin, end);
-      softmax_rows(s.f.a2, begin, end);
-      for (std::size_t b = begin; b < end; ++b) {
-        s.loss_terms[b] = std::log(s.f.a2.row(b)[s.labels[b]] + kLogDelta);
-      }
-    });
-    // cross_entropy_error: −(1/B) Σ_b log(y(b, label_b) + 1e-7). The plain sum also adds
-    // 0·log(…) = ±0 for every other class, which changes nothing.
-    double sum = 0.0;
-    for (std::size_t b = 0; b < B; ++b) sum += s.loss_terms[b];
-    const double loss = -sum / static_cast<double>(B);
-    log.losses.push_back(loss);
-    if (observer.on_iteration) observer.on_iteration(i, loss);
-    if (!std::isfinite(loss)) {
-      log.diverged = true;
-      break;
-    }
-    loss_sum += loss;
-    ++loss_count;
-    // 5. Every epoch, and after the last iteration: accuracy on both whole sets.
-    if (i % per_epoch == 0 || i == config.iterations) {
-      Evaluation e;
-      e.iteration = i;
-      e.mean_loss = loss_sum / static_cast<double>(loss_count);
-      loss_sum = 0.0;
-      loss_count = 0;
-      e.train_accuracy = accuracy(p, train_x, train_set.labels, chunks, workers);
-      e.test_accuracy = accuracy(p, test_x, test_set.labels, chunks, workers);
-      log.evaluations.push_back(e);
-      if (observer.on_evaluation) observer.on_evaluation(e);
-    }
-  }
-  return log;
+  train_by_backprop(p, sets, config, lr, rng, workers, rec);
+  return std::move(rec).log();
 }
-
 // ---------------------------------------------------------------------------------------
 // numerical_gradient_fast
 //

@@ -94,6 +94,26 @@ void BM_GradW1_Sparse(benchmark::State& state) {
 }
 BENCHMARK(BM_GradW1_Sparse);
 
+// z1 (100,50) · W2 (50,10): the output layer's scores (dense).
+void BM_Output_PlainMatmul(benchmark::State& state) {
+  const Shapes& s = shapes();
+  for (auto _ : state) benchmark::DoNotOptimize(matmul(s.z1, s.W2));
+  flops(state, 2.0 * B * H * K);
+}
+BENCHMARK(BM_Output_PlainMatmul);
+
+void BM_Output_DenseRows(benchmark::State& state) {
+  const Shapes& s = shapes();
+  const PaddedRows z1 = PaddedRows::from_matrix(s.z1), w2 = PaddedRows::from_matrix(s.W2);
+  PaddedRows out(B, K);
+  for (auto _ : state) {
+    dense_times_rows(z1, w2, out, 0, B);
+    benchmark::DoNotOptimize(out.row(0));
+  }
+  flops(state, 2.0 * B * H * K);
+}
+BENCHMARK(BM_Output_DenseRows);
+
 // e^v for the B·H = 5,000 hidden units of a batch (sigmoid's exp).
 void BM_Exp5000_StdExp(benchmark::State& state) {
   std::vector<double> v(B * H), out(B * H);
