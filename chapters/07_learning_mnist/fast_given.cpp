@@ -119,6 +119,7 @@ void scores_rows(const FastParams& p, Forward& f, std::size_t begin, std::size_t
   const std::size_t H = p.W1.cols(), h_lanes = p.W1.stride() / kLanes;
   const std::size_t k_lanes = p.W2.stride() / kLanes;
   // σ(a1 + b1) = 1 / (1 + e^−(a1 + b1)): first −(a1 + b1), then e^ of all the rows at once
+  static_assert(kParts == 2, "a1 = (top + bottom) + b1 below adds two parts");
   const Lanes* b1 = p.b1.lanes(0);
   for (std::size_t i = begin; i < end; ++i) {
     const Lanes* top = f.a1[0].lanes(i);
@@ -280,7 +281,7 @@ struct BatchWork {
       : labels(B), f(B, H, K), d_a2(B, K), d_a1(B, H), loss_terms(B) {}
 };
 
-// The gradients, made once. g_W1's rows of part t are written by part t's thread only.
+// The gradients, made once. W1's rows of part t are written by part t's thread only.
 struct Gradients {
   PaddedRows W1, b1, W2t, b2;               // (D,H), (1,H), (K,H), (1,K)
   std::vector<std::size_t> cursor[kParts];  // xᵀ·∂L/∂a1's scratch, one per part
