@@ -314,24 +314,18 @@ void transposed_times_rows(const SparseRows& x, const PaddedRows& d, PaddedRows&
 // turns a count known only at run time into a template argument.
 template <typename F>
 void with_lanes(std::size_t c, F&& f) {
+  // clang-format off
   switch (c) {
-    case 1:
-      return f(std::integral_constant<std::size_t, 1>{});
-    case 2:
-      return f(std::integral_constant<std::size_t, 2>{});
-    case 3:
-      return f(std::integral_constant<std::size_t, 3>{});
-    case 4:
-      return f(std::integral_constant<std::size_t, 4>{});
-    case 5:
-      return f(std::integral_constant<std::size_t, 5>{});
-    case 6:
-      return f(std::integral_constant<std::size_t, 6>{});
-    case 7:
-      return f(std::integral_constant<std::size_t, 7>{});
-    default:
-      return f(std::integral_constant<std::size_t, kMaxLanes>{});
+    case 1: return f(std::integral_constant<std::size_t, 1>{});
+    case 2: return f(std::integral_constant<std::size_t, 2>{});
+    case 3: return f(std::integral_constant<std::size_t, 3>{});
+    case 4: return f(std::integral_constant<std::size_t, 4>{});
+    case 5: return f(std::integral_constant<std::size_t, 5>{});
+    case 6: return f(std::integral_constant<std::size_t, 6>{});
+    case 7: return f(std::integral_constant<std::size_t, 7>{});
+    default: return f(std::integral_constant<std::size_t, kMaxLanes>{});
   }
+  // clang-format on
 }
 
 // out(i, lanes l0 … l0+C−1) for rows i in [begin, end), R rows at a time: R·C sums in
