@@ -1,6 +1,6 @@
-// common/fast.cpp: the fast kernels. Contracts are in fast.h. The two sparse products add
-// their terms in the order of the plain matmul they replace, so they give the same numbers
-// bit for bit; exp_in_place is within 2 units in the last place of std::exp.
+// common/fast.cpp: the fast kernels. Contracts are in fast.h. The products add their terms
+// in the order of the plain matmul they replace, so they give the same numbers bit for
+// bit; exp_in_place is within 2 units in the last place of std::exp.
 #include "common/fast.h"
 
 #include <algorithm>
@@ -206,13 +206,13 @@ void PaddedRows::assign(const Matrix& m) {
 }
 
 // ---------------------------------------------------------------------------------------
-// The sparse products
+// The products
 //
-// Both walk the pixels p in blocks of pixels_per_block(stride) (64 for H = 50): a block of
-// weight rows, 64 x 56 doubles = 28 KiB, stays in the first-level cache (48 KiB) while
-// every image's pixels in the block use it. Row i's entries are sorted by column, so its
-// entries in block b come right after those in block b − 1: cursor[i] remembers where
-// row i stopped.
+// The two sparse ones walk the pixels p in blocks of pixels_per_block(stride) (64 for
+// H = 50): a block of weight rows, 64 x 56 doubles = 28 KiB, stays in the first-level
+// cache (48 KiB) while every image's pixels in the block use it. Row i's entries are
+// sorted by column, so its entries in block b come right after those in block b − 1:
+// cursor[i] remembers where row i stopped.
 //
 // Each kernel keeps C Lanes (8·C numbers) of the result in registers: C is a
 // compile-time number, so that the compiler can give each Lanes a register (H = 50: C = 7).

@@ -148,7 +148,7 @@ class PaddedRows {
 };
 
 // ---------------------------------------------------------------------------------------
-// The two sparse products of a training step.
+// The products of a training step: two sparse (the first layer), one dense (the second).
 
 // out(i,:) ← Σ_p x(i,p) · w(p,:) over the nonzero x(i,p), for rows i in [begin, end): the
 // forward product x (n,D) · W1 (D,H) → (n,H), on those rows only; other rows of out are
