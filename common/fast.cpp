@@ -30,11 +30,7 @@ void require(bool ok, Message message) {
 
 SparseRows sparse_rows(const Matrix& a) {
   Workers alone(1);
-  return sparse_rows(a, alone);
-}
-
-SparseRows sparse_rows(const Matrix& a, Workers& workers) {
-  return sparse_columns(a, 0, a.cols(), workers);
+  return sparse_columns(a, 0, a.cols(), alone);
 }
 
 SparseRows sparse_columns(const Matrix& a, std::size_t begin, std::size_t end, Workers& workers) {
@@ -98,7 +94,9 @@ void prefetch_row(const SparseRows& a, std::size_t i) {
 
 }  // namespace
 
-void start_gather(const SparseRows& a, const std::vector<std::size_t>& indices, SparseRows& out) {
+void gather_rows_into(const SparseRows& a, const std::vector<std::size_t>& indices,
+                      SparseRows& out) {
+  // First each row's length and place, then the copies.
   out.rows = indices.size();
   out.cols = a.cols;
   out.row_start.resize(indices.size() + 1);
@@ -115,25 +113,16 @@ void start_gather(const SparseRows& a, const std::vector<std::size_t>& indices, 
   // resize() keeps the capacity: after the first batch, no allocation.
   out.column.resize(out.row_start.back());
   out.value.resize(out.row_start.back());
-}
-
-void gather_rows(const SparseRows& a, const std::vector<std::size_t>& indices, SparseRows& out,
-                 std::size_t begin, std::size_t end) {
   constexpr std::size_t kAhead = 4;  // rows asked for ahead of the copy
-  for (std::size_t k = begin; k < std::min(begin + kAhead, end); ++k) prefetch_row(a, indices[k]);
-  for (std::size_t k = begin; k < end; ++k) {
-    if (k + kAhead < end) prefetch_row(a, indices[k + kAhead]);
+  const std::size_t n = indices.size();
+  for (std::size_t k = 0; k < std::min(kAhead, n); ++k) prefetch_row(a, indices[k]);
+  for (std::size_t k = 0; k < n; ++k) {
+    if (k + kAhead < n) prefetch_row(a, indices[k + kAhead]);
     const std::size_t from = a.row_start[indices[k]], to = a.row_start[indices[k] + 1];
     std::copy(a.column.begin() + from, a.column.begin() + to,
               out.column.begin() + out.row_start[k]);
     std::copy(a.value.begin() + from, a.value.begin() + to, out.value.begin() + out.row_start[k]);
   }
-}
-
-void gather_rows_into(const SparseRows& a, const std::vector<std::size_t>& indices,
-                      SparseRows& out) {
-  start_gather(a, indices, out);
-  gather_rows(a, indices, out, 0, indices.size());
 }
 
 void rows_into(const SparseRows& a, std::size_t begin, std::size_t end, SparseRows& out) {

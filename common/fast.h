@@ -60,13 +60,12 @@ struct SparseRows {
 
 class Workers;
 
-// The nonzero entries of a. Plain counterpart: a itself. With workers, the rows are
-// shared out between its threads (60,000 MNIST images: ~0.2 s on one thread).
+// The nonzero entries of a. Plain counterpart: a itself.
 SparseRows sparse_rows(const Matrix& a);
-SparseRows sparse_rows(const Matrix& a, Workers& workers);
 // The nonzero entries of a's columns begin..end − 1 only: still a (rows, cols) SparseRows,
 // with nothing in the other columns. Plain counterpart: a with the other columns set to 0.
-// Throws std::invalid_argument unless begin ≤ end ≤ a.cols().
+// The rows are shared out between the workers' threads (the 60,000 MNIST images: ~0.2 s
+// on one thread). Throws std::invalid_argument unless begin ≤ end ≤ a.cols().
 SparseRows sparse_columns(const Matrix& a, std::size_t begin, std::size_t end, Workers& workers);
 // Back to a dense (rows, cols) matrix, zeros filled in. For tests and printing.
 Matrix dense(const SparseRows& a);
@@ -76,13 +75,6 @@ Matrix dense(const SparseRows& a);
 // Throws std::out_of_range if an index is ≥ a.rows.
 void gather_rows_into(const SparseRows& a, const std::vector<std::size_t>& indices,
                       SparseRows& out);
-
-// gather_rows_into in two steps, so that threads can share the copying:
-// start_gather lays out out (its rows' lengths and places; throws as gather_rows_into),
-// then gather_rows copies the rows k in [begin, end) into their places.
-void start_gather(const SparseRows& a, const std::vector<std::size_t>& indices, SparseRows& out);
-void gather_rows(const SparseRows& a, const std::vector<std::size_t>& indices, SparseRows& out,
-                 std::size_t begin, std::size_t end);
 
 // out ← the rows begin..end − 1 of a: a contiguous slice, as gather_rows_into with the
 // indices begin, begin + 1, …, end − 1. Throws std::out_of_range unless begin ≤ end ≤ a.rows.

@@ -80,22 +80,6 @@ TEST(SparseTransposeTest, MatchesTranspose) {
   EXPECT_EQ(dense(t), transpose(a));
 }
 
-// start_gather + gather_rows over two ranges, in either order, give gather_rows_into's
-// batch: the two steps threads share.
-TEST(GatherRowsTest, TwoStepsInRangesMatchOneCall) {
-  const SparseRows a = sparse_rows(sparse_random(12, 9, 0.6, 21));
-  const std::vector<std::size_t> indices = {3, 11, 0, 3, 7};
-  SparseRows whole, parts;
-  gather_rows_into(a, indices, whole);
-  start_gather(a, indices, parts);
-  gather_rows(a, indices, parts, 2, 5);
-  gather_rows(a, indices, parts, 0, 2);
-  EXPECT_EQ(parts.row_start, whole.row_start);
-  EXPECT_EQ(parts.column, whole.column);
-  EXPECT_EQ(parts.value, whole.value);
-  EXPECT_THROW(start_gather(a, {12}, parts), std::out_of_range);
-}
-
 // rows_into copies a contiguous slice, as gather_rows_into of its indices does.
 TEST(GatherRowsTest, RowsIntoCopiesASlice) {
   const Matrix a = sparse_random(10, 6, 0.5, 22);

@@ -99,7 +99,7 @@ struct Forward {
   PaddedRows a1[kParts];                    // (n,H)  x·W1 over each part's pixels
   PaddedRows z1;                            // (n,H)  σ(a1[0] + a1[1] + b1)
   PaddedRows a2;                            // (n,K)  z1·W2 + b2, then y = softmax(a2) in place
-  std::vector<std::size_t> cursor[kParts];  // sparse_times_rows's scratch, one per part
+  std::vector<std::size_t> cursor[kParts];  // the kernels' scratch, one per part
   Forward(std::size_t n, std::size_t h, std::size_t k) : z1(n, h), a2(n, k) {
     for (std::size_t t = 0; t < kParts; ++t) {
       a1[t] = PaddedRows(n, h);
@@ -283,12 +283,9 @@ struct BatchWork {
 
 // The gradients, made once. W1's rows of part t are written by part t's thread only.
 struct Gradients {
-  PaddedRows W1, b1, W2t, b2;               // (D,H), (1,H), (K,H), (1,K)
-  std::vector<std::size_t> cursor[kParts];  // xᵀ·∂L/∂a1's scratch, one per part
-  Gradients(std::size_t B, std::size_t D, std::size_t H, std::size_t K)
-      : W1(D, H), b1(1, H), W2t(K, H), b2(1, K) {
-    for (auto& c : cursor) c.resize(B);
-  }
+  PaddedRows W1, b1, W2t, b2;  // (D,H), (1,H), (K,H), (1,K)
+  Gradients(std::size_t D, std::size_t H, std::size_t K)
+      : W1(D, H), b1(1, H), W2t(K, H), b2(1, K) {}
 };
 
 // Rows begin..end of the backward pass, as TwoLayerNet::gradient computes them from the
@@ -364,7 +361,7 @@ void train_by_backprop(FastParams& p, Sets& sets, const TrainConfig& config, dou
   // Rng draws each batch again in its step, so that it moves exactly as in train.
   Rng ahead = rng;
   BatchWork batches[2] = {BatchWork(B, H, K), BatchWork(B, H, K)};
-  Gradients g(B, D, H, K);
+  Gradients g(D, H, K);
   const auto draw = [&](BatchWork& next) {
     next.indices = choose_batch(ahead, n, B);
     if (next.indices.size() != B) {
@@ -413,7 +410,8 @@ void train_by_backprop(FastParams& p, Sets& sets, const TrainConfig& config, dou
     workers.for_parts(kParts, [&](std::size_t, std::size_t t0, std::size_t t1) {
       for (std::size_t t = t0; t < t1; ++t) {
         const std::size_t begin = first_pixel(D, t), end = first_pixel(D, t + 1);
-        sparse_transposed_times_rows(batch.f.x[t], batch.d_a1, g.W1, begin, end, g.cursor[t]);
+        // (the part's scratch cursor is free until part_sums below)
+        sparse_transposed_times_rows(batch.f.x[t], batch.d_a1, g.W1, begin, end, batch.f.cursor[t]);
         step_rows(p.W1, g.W1, lr, begin, end);
         if (t == 0) small_gradients_and_steps(p, batch, g, lr);
         part_sums(p, batch.f, t);
