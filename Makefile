@@ -31,7 +31,7 @@ TESTLIBS := -lgtest -pthread
 CHAPTERS := $(patsubst chapters/%/README.md,%,$(sort $(wildcard chapters/[0-9][0-9]_*/README.md)))
 COMMON_SRC := $(sort $(wildcard common/*.cpp))
 COMMON_TESTS := $(sort $(wildcard tests/common_*_test.cpp))
-TEST_MAIN := tests/support/test_main.cpp
+TEST_MAIN := tests/support/test_main.cpp tests/support/report.cpp tests/support/where.cpp
 
 # $(call exercises,03_gradient_descent): the exercise files, those with a solution.
 exercises = $(notdir $(wildcard solutions/$(1)/*.cpp))
@@ -133,7 +133,7 @@ require-ch:
 	  echo "Chapters: $(CHAPTERS)"; echo "HINT: make $(firstword $(MAKECMDGOALS)) CH=$(or $(CH_NUM),00)"; exit 2; }
 
 check: require-ch
-	@bash tools/check.sh $(CH_DIR) build/learner/bin/$(CH_DIR)_test$(LEARNER_SUFFIX) "$(PREVIOUS)"
+	@bash tools/check.sh $(CH_DIR) "$(PREVIOUS)"
 
 progress:
 	@bash tools/progress.sh $(CHAPTERS)

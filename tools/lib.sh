@@ -20,3 +20,29 @@ exercise_files() {
 result_field() {
   grep -o "workbook-result:.*" "$1" | tail -n 1 | grep -o " $2=[0-9]*" | cut -d= -f2
 }
+
+# announce WHAT TARGET...: when building the targets means compiling more than a couple
+# of files (the first time), says so before it starts.
+announce() {
+  local what=$1 count
+  shift
+  count=$(make -n -k "$@" 2>/dev/null | grep -c 'echo "  CXX ')
+  if [ "$count" -gt 2 ]; then
+    echo "Building $what: $count files to compile, in parallel (later, only what changed)..."
+  fi
+}
+
+# build WHAT TARGET...: builds the targets quietly, after announce; when the build fails,
+# shows the compiler's messages and returns 1.
+build() {
+  local what=$1 log status
+  shift
+  mkdir -p build
+  announce "$what" "$@"
+  log=$(mktemp build/build.XXXXXX)
+  make -s "$@" >"$log" 2>&1
+  status=$?
+  [ "$status" -ne 0 ] && grep -v -e '^  \(CXX\|LINK\) ' -e '^make' "$log" | head -n 40
+  rm -f "$log"
+  return "$status"
+}
