@@ -44,6 +44,9 @@ MAKEFLAGS += --no-print-directory
 CHAPTERS := $(patsubst chapters/%/README.md,%,$(sort $(wildcard chapters/[0-9][0-9]_*/README.md)))
 COMMON_TESTS := $(sort $(wildcard tests/common_*_test.cpp))
 TEST_MAIN := tests/support/test_main.cpp tests/support/report.cpp tests/support/where.cpp
+# The exercise stubs as shipped (from git, not your working copy), for make test's checks
+# that the tests bite and that each program stops at a stub: see tools/shipped.sh.
+SHIPPED := build/shipped/chapters
 
 # $(call exercises,03_gradient_descent): the exercise files, those with a solution.
 exercises = $(notdir $(wildcard solutions/$(1)/*.cpp))
@@ -75,28 +78,32 @@ GTEST_HEADER := $(firstword $(wildcard /usr/include/gtest/gtest.h /usr/local/inc
 NEED_GTEST = $(if $(GTEST_HEADER),,$(error GoogleTest is not installed. HINT: sudo apt-get install libgtest-dev))
 
 .DEFAULT_GOAL := help
-.PHONY: help check progress run watch reset test data mnist sanitize fuzz mutants clean require-ch
+.PHONY: help check progress run watch reset test data mnist sanitize fuzz mutants clean require-ch shipped
 
 # ---------------------------------------------------------------------------------------
 # One set of rules per chapter. PREV holds the chapters before it (01.. ; 00 stands alone).
 # For chapter C the binaries are:
 #   build/learner/bin/C_test             your chapters 01..C
 #   build/learner/bin/C_test_prev_solutions  solutions/ for earlier chapters, yours for C
-#                                        (also the stubs' binary for the bite check)
+#   build/learner/bin/C_test_stubs       solutions/ for earlier chapters, C's stubs as
+#                                        shipped (make test: the tests bite)
 #   build/reference/bin/C_test           solutions/ throughout
-#   build/<config>/bin/C_program[_prev_solutions]  the chapter's main.cpp, likewise
+#   build/<config>/bin/C_program[_prev_solutions|_stubs]  the chapter's main.cpp, likewise
 define chapter_rules
 $(1)_OWN   := $(foreach p,$(PREV),$(call code,$(p),chapters)) $(call code,$(1),chapters)
 $(1)_MIX   := $(foreach p,$(PREV),$(call code,$(p),solutions)) $(call code,$(1),chapters)
+$(1)_STUBS := $(foreach p,$(PREV),$(call code,$(p),solutions)) $(call code,$(1),$(SHIPPED))
 $(1)_REF   := $(foreach p,$(PREV),$(call code,$(p),solutions)) $(call code,$(1),solutions)
 
 build/learner/bin/$(1)_test: $$(call objs,learner,$$(call with_common,$$($(1)_OWN) tests/$(1)_test.cpp $(TEST_MAIN)))
 build/learner/bin/$(1)_test_prev_solutions: $$(call objs,learner,$$(call with_common,$$($(1)_MIX) tests/$(1)_test.cpp $(TEST_MAIN)))
+build/learner/bin/$(1)_test_stubs: $$(call objs,learner,$$(call with_common,$$($(1)_STUBS) tests/$(1)_test.cpp $(TEST_MAIN)))
 build/reference/bin/$(1)_test: $$(call objs,reference,$$(call with_common,$$($(1)_REF) tests/$(1)_test.cpp $(TEST_MAIN)))
 build/sanitize/bin/$(1)_test: $$(call objs,sanitize,$$(call with_common,$$($(1)_REF) tests/$(1)_test.cpp $(TEST_MAIN)))
 ifneq ($(wildcard chapters/$(1)/main.cpp),)
 build/learner/bin/$(1)_program: $$(call objs,learner,$$(call with_common,$$($(1)_OWN) chapters/$(1)/main.cpp))
 build/learner/bin/$(1)_program_prev_solutions: $$(call objs,learner,$$(call with_common,$$($(1)_MIX) chapters/$(1)/main.cpp))
+build/learner/bin/$(1)_program_stubs: $$(call objs,learner,$$(call with_common,$$($(1)_STUBS) chapters/$(1)/main.cpp))
 build/reference/bin/$(1)_program: $$(call objs,reference,$$(call with_common,$$($(1)_REF) chapters/$(1)/main.cpp))
 build/sanitize/bin/$(1)_program: $$(call objs,sanitize,$$(call with_common,$$($(1)_REF) chapters/$(1)/main.cpp))
 endif
@@ -123,9 +130,13 @@ build/%_test:
 	$(NEED_GTEST)$(call link,$(TESTLIBS))
 build/%_test_prev_solutions:
 	$(NEED_GTEST)$(call link,$(TESTLIBS))
+build/%_test_stubs:
+	$(NEED_GTEST)$(call link,$(TESTLIBS))
 build/%_program:
 	$(call link,$(LDLIBS))
 build/%_program_prev_solutions:
+	$(call link,$(LDLIBS))
+build/%_program_stubs:
 	$(call link,$(LDLIBS))
 
 # $(call compile,CONFIG,FLAGS): $< to $@ through a temporary name (see the link rules).
@@ -141,6 +152,12 @@ build/reference/obj/%.o: %.cpp | build/compile_commands.json
 
 build/sanitize/obj/%.o: %.cpp | build/compile_commands.json
 	$(call compile,sanitize,$(sanitize_CXXFLAGS))
+
+# A stub as shipped exists once tools/shipped.sh has taken it from git.
+$(SHIPPED)/%.cpp:
+	@echo "error: $@ is missing. HINT: bash tools/shipped.sh (make test runs it)"; exit 1
+shipped:
+	@bash tools/shipped.sh
 
 -include $(shell find build -name '*.d' ! -name '*.tmp.d' 2>/dev/null)
 
@@ -212,7 +229,8 @@ mnist: data
 	+@bash tools/run.sh build/reference/bin/$(MNIST_CHAPTER)_program --data $(DATA) $(ARGS) $(said)
 
 # The maintainers' and CI's command: every test on solutions/, then the proof that the
-# tests bite on the stubs. Ends with "N passed, N failed".
+# tests bite on the stubs, and the checks of the programs and of the loop itself.
+# Ends with "N passed, N failed".
 test:
 	+@bash tools/test.sh $(CHAPTERS)
 

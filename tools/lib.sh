@@ -21,6 +21,12 @@ result_field() {
   grep -o "workbook-result:.*" "$1" | tail -n 1 | grep -o " $2=[0-9]*" | cut -d= -f2
 }
 
+# shipped_ref → the commit the workbook was shipped as: the branch this clone tracks (the
+# workbook as published), else the last commit. Empty outside a git clone.
+shipped_ref() {
+  git rev-parse -q --verify '@{upstream}' 2>/dev/null || git rev-parse -q --verify HEAD 2>/dev/null
+}
+
 # announce WHAT TARGET...: when building the targets means compiling more than a couple
 # of files (the first time), says so before it starts.
 announce() {
