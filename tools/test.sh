@@ -9,8 +9,8 @@
 #     message that names the chapter; and chapter 7's program, with the sign of the step
 #     in sgd_step flipped, reports that the loss climbed (tools/sign_flip.sh)
 #  5. every stub as shipped has its TODO and its not_implemented throw
-#  6. bad input: the reference programs refuse bad flags and broken data files cleanly
-#     (tools/bad_input.sh; each case counts once)
+#  6. bad input: the reference programs refuse bad flags, broken data files and a full
+#     disk cleanly (tools/bad_input.sh; each case counts once)
 #  7. each output block marked in a lesson matches what the program prints now
 #  8. determinism: each program run twice with the same seed prints the same bytes
 # Checks that need MNIST are skipped, with a line that says so, when data/mnist/ is
