@@ -13,6 +13,8 @@
 #     disk cleanly (tools/bad_input.sh; each case counts once)
 #  7. each output block marked in a lesson matches what the program prints now
 #  8. determinism: each program run twice with the same seed prints the same bytes
+#  9. the learner's loop: make check, watch and reset on planted mistakes, in a scratch
+#     copy (tools/loop_test.sh)
 # Checks that need MNIST are skipped, with a line that says so, when data/mnist/ is
 # missing (make data). TEST_SECTIONS="bite todo ..." runs only those sections (names
 # below). Ends with "N passed, N failed"; exits 1 if anything failed.
@@ -182,6 +184,11 @@ fi
 if wanted determinism; then
   echo "== the same seed gives the same output =="
   fold_in build/test-determinism.log tools/determinism.sh "$@"
+fi
+
+if wanted loop; then
+  echo "== the learner's loop: make check, watch, reset on planted mistakes =="
+  fold_in build/test-loop.log tools/loop_test.sh
 fi
 
 echo
