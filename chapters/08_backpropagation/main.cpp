@@ -187,8 +187,8 @@ int main(int argc, char** argv) {
               "Backpropagation: the shopping graph, the gradient check, training the layered "
               "net.");
   flags.option("iters", std::to_string(kDefaultIterations),
-               "training iterations: 1200 = 2 epochs; chapter 7's full run is 10000");
-  flags.option("seed", "42", "weights from Rng(seed), batches from Rng(seed + 1), as chapter 7");
+               "training iterations: 1200 = 2 epochs; lesson 07's full run is 10000");
+  flags.option("seed", "42", "weights from Rng(seed), batches from Rng(seed + 1), as lesson 07");
   flags.option("data", "data/mnist", "directory of the four MNIST files (make data)");
   flags.toggle("timing", "also print how long one numerical gradient and one backprop take");
   flags.parse(argc, argv);
@@ -204,7 +204,7 @@ int main(int argc, char** argv) {
               << " as layers Affine, Sigmoid, Affine, SoftmaxWithLoss; weights "
               << repr(kWeightInitStd) << "·N(0,1), biases 0\n";
     std::cout << "seed: " << seed << " (weights Rng(" << seed << "), batches Rng(" << seed + 1
-              << "), as chapter 7)\n";
+              << "), as lesson 07)\n";
     std::cout << "training: " << iterations << " iterations, batch " << kBatch << ", lr "
               << repr(kLearningRate) << "\n\n";
 
@@ -237,7 +237,7 @@ int main(int argc, char** argv) {
                 << fixed(e.test_accuracy, 4) << std::endl;
     };
     std::cout << "training the " << layout(net.params)
-              << " layered net with chapter 7's loop, settings and batches (its epoch lines):\n";
+              << " layered net with lesson 07's loop, settings and batches (its epoch lines):\n";
     Rng batch_rng(seed + 1);
     const TrainLog log = train(net, mnist.train, mnist.test, config, batch_rng, observer);
     if (log.diverged) {
