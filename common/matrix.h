@@ -7,6 +7,7 @@
 //   A(1, 2) = 7;                       // row 1, column 2 (both from 0)
 //   Matrix C = B * transpose(B);       // (2x3) * (3x2) -> (2x2): the matrix product, and only that
 //   Matrix D = hadamard(A, B);         // elementwise product has a name of its own
+//   Matrix E = gather_rows(B, {1, 1}); // rows 1 and 1 of B: the book's x[[1, 1]]
 //
 // Storage is row-major and contiguous: entry (i, j) sits at data()[i * cols() + j].
 // Every operation returns a new Matrix and leaves its inputs alone, except the
@@ -14,6 +15,11 @@
 // A shape mismatch throws std::invalid_argument naming both shapes. In the checked
 // build (the learner's, `make check`) A(i, j) also checks its indices and throws
 // std::out_of_range; the reference build leaves that check out for speed.
+//
+// The product is the one operation that costs: n·k·m multiply-adds against n·m for the
+// others. It is written to be fast without changing a single bit of its result (see
+// matrix.cpp): it skips the terms whose left factor is 0, reads a transposed factor where
+// it lies instead of copying it, and shares the rows of a large result between the cores.
 #pragma once
 
 #include <cstddef>
@@ -79,13 +85,44 @@ class Matrix {
   std::vector<double> data_;
 };
 
-// The matrix product: A (n,k) · B (k,m) → (n,m), C(i,j) = Σ_p A(i,p) B(p,j).
+// The matrix product: A (n,k) · B (k,m) → (n,m), C(i,j) = Σ_p A(i,p) B(p,j), each sum
+// taken in the order p = 0, 1, …, k−1. (The terms with A(i,p) = 0 are skipped: they add
+// ±0, which changes no sum, unless B holds an inf or a NaN, where 0·inf would be NaN.)
 Matrix matmul(const Matrix& a, const Matrix& b);
 // Same as matmul(a, b). `*` between two matrices means only this product.
 Matrix operator*(const Matrix& a, const Matrix& b);
 
-// Aᵀ: (n,m) → (m,n), Aᵀ(j,i) = A(i,j).
-Matrix transpose(const Matrix& a);
+// Aᵀ, the transpose of a: (n,m) → (m,n), Aᵀ(j,i) = A(i,j), as a view that copies nothing.
+// Multiplied at once, transpose(x) * d or d * transpose(W) reads a's entries where they
+// lie and gives matmul(Aᵀ as a matrix, d) bit for bit. Stored, `Matrix t = transpose(a)`
+// makes the (m,n) copy. The view refers to a, so a must outlive it; transpose of a
+// temporary therefore returns the copy at once.
+class Transposed {
+ public:
+  explicit Transposed(const Matrix& a) : a_(a) {}
+  const Matrix& of() const { return a_; }  // the matrix it is the transpose of
+  std::size_t rows() const;
+  std::size_t cols() const;
+  std::string shape() const;  // "(3x2)": the transpose's shape
+  operator Matrix() const;    // the copy: a (cols x rows) Matrix
+
+ private:
+  const Matrix& a_;
+};
+Transposed transpose(const Matrix& a);
+Matrix transpose(Matrix&& a);
+// Aᵀ·B, A·Bᵀ and Aᵀ·Bᵀ, each as the product of the copies would be, without the copies.
+Matrix operator*(const Transposed& a, const Matrix& b);
+Matrix operator*(const Matrix& a, const Transposed& b);
+Matrix operator*(const Transposed& a, const Transposed& b);
+
+// The rows `rows` of a, in that order (repeats repeated): (rows.size(), a.cols()), row k
+// a copy of a's row rows[k]. numpy's a[rows], as in the book's x_train[batch_mask].
+// Throws std::out_of_range naming the first index that is ≥ a.rows().
+Matrix gather_rows(const Matrix& a, const std::vector<std::size_t>& rows);
+// The rows begin … end−1 of a, in order: gather_rows with those indices, numpy's
+// a[begin:end]. Throws std::out_of_range unless begin ≤ end ≤ a.rows().
+Matrix row_range(const Matrix& a, std::size_t begin, std::size_t end);
 
 // Elementwise, same shapes: (a + b)(i,j) = a(i,j) + b(i,j); likewise −.
 Matrix operator+(const Matrix& a, const Matrix& b);

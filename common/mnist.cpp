@@ -18,6 +18,7 @@
 #include <limits>
 #include <string_view>
 #include <system_error>
+#include <utility>
 
 namespace fs = std::filesystem;
 
@@ -164,32 +165,22 @@ std::vector<std::uint64_t> check_header(const char* fn, const std::string& name,
   return dims;
 }
 
-// A checked body (N · rows · cols bytes) → images (N, rows · cols).
-Matrix decode_images(const std::vector<std::uint64_t>& dims, std::string_view body,
-                     std::size_t* image_rows, std::size_t* image_cols) {
-  const std::size_t count = dims[0];
-  const std::size_t rows = dims[1];
-  const std::size_t cols = dims[2];
-
-  // images (N, rows·cols): image n's pixels, row after row, are the nth run of bytes.
-  Matrix images(count, rows * cols);
-  double* out = images.data();
-  const std::size_t n = body.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    // x = byte / 255 maps 0..255 onto [0, 1] exactly at both ends.
-    out[i] = static_cast<unsigned char>(body[i]) / kMaxPixelByte;
-  }
-  if (image_rows != nullptr) *image_rows = rows;
-  if (image_cols != nullptr) *image_cols = cols;
+// A checked header's dimensions and its body (N · rows · cols bytes) as IdxImages.
+IdxImages make_images(const std::vector<std::uint64_t>& dims, std::vector<std::uint8_t> body) {
+  IdxImages images;
+  images.count = dims[0];
+  images.rows = dims[1];
+  images.cols = dims[2];
+  images.pixels = std::move(body);
   return images;
 }
 
 // A checked body (N bytes) → N labels, each checked to be a digit.
 std::vector<std::size_t> decode_labels(const char* fn, const std::string& name,
-                                       std::string_view body) {
-  std::vector<std::size_t> labels(body.size());
+                                       const std::uint8_t* body, std::size_t size) {
+  std::vector<std::size_t> labels(size);
   for (std::size_t i = 0; i < labels.size(); ++i) {
-    const std::size_t label = static_cast<unsigned char>(body[i]);
+    const std::size_t label = body[i];
     if (label >= kDigitClasses) {
       fail(fn, name,
            "label at index " + with_commas(i) + " is " + std::to_string(label) +
@@ -203,7 +194,7 @@ std::vector<std::size_t> decode_labels(const char* fn, const std::string& name,
 // A checked IDX file: its dimensions and its body, one byte per pixel or label.
 struct IdxContents {
   std::vector<std::uint64_t> dims;
-  std::string body;
+  std::vector<std::uint8_t> body;
 };
 
 // The file checks (exists, is a file, opens, has a size), then the header's checks against
@@ -234,10 +225,12 @@ IdxContents read_idx(const std::string& path, const IdxKind& kind) {
   IdxContents contents;
   contents.dims = check_header(fn, path, kind, header, file_size);
 
-  // Safe to allocate now: the body size equals what the file really holds.
+  // Safe to allocate now: the body size equals what the file really holds. One read, into
+  // the vector the data set keeps: the bytes are not copied again.
   const std::size_t body_bytes = static_cast<std::size_t>(file_size - kind.header_bytes);
   contents.body.resize(body_bytes);
-  if (!in.read(contents.body.data(), static_cast<std::streamsize>(body_bytes))) {
+  if (!in.read(reinterpret_cast<char*>(contents.body.data()),
+               static_cast<std::streamsize>(body_bytes))) {
     fail(fn, path,
          "read only " + with_commas(static_cast<std::uint64_t>(in.gcount())) + " of its " +
              with_commas(body_bytes) + " data bytes");
@@ -252,50 +245,116 @@ std::string_view header_of(std::string_view bytes, const IdxKind& kind) {
 
 }  // namespace
 
-Matrix read_idx_images(const std::string& path, std::size_t* image_rows, std::size_t* image_cols) {
-  const IdxContents idx = read_idx(path, images_kind());
-  return decode_images(idx.dims, idx.body, image_rows, image_cols);
+IdxImages read_idx_images(const std::string& path) {
+  IdxContents idx = read_idx(path, images_kind());
+  return make_images(idx.dims, std::move(idx.body));
 }
 
 std::vector<std::size_t> read_idx_labels(const std::string& path) {
   const IdxContents idx = read_idx(path, labels_kind());
-  return decode_labels(labels_kind().function, path, idx.body);
+  return decode_labels(labels_kind().function, path, idx.body.data(), idx.body.size());
 }
 
-Matrix parse_idx_images(std::string_view bytes, const std::string& name, std::size_t* image_rows,
-                        std::size_t* image_cols) {
+IdxImages parse_idx_images(std::string_view bytes, const std::string& name) {
   const IdxKind& kind = images_kind();
   const std::vector<std::uint64_t> dims =
       check_header("parse_idx_images", name, kind, header_of(bytes, kind), bytes.size());
-  return decode_images(dims, bytes.substr(kind.header_bytes), image_rows, image_cols);
+  const auto* body = reinterpret_cast<const std::uint8_t*>(bytes.data()) + kind.header_bytes;
+  return make_images(dims, std::vector<std::uint8_t>(body, body + (bytes.size() - kind.header_bytes)));
 }
 
 std::vector<std::size_t> parse_idx_labels(std::string_view bytes, const std::string& name) {
   const IdxKind& kind = labels_kind();
   check_header("parse_idx_labels", name, kind, header_of(bytes, kind), bytes.size());
-  return decode_labels("parse_idx_labels", name, bytes.substr(kind.header_bytes));
+  return decode_labels("parse_idx_labels", name,
+                       reinterpret_cast<const std::uint8_t*>(bytes.data()) + kind.header_bytes,
+                       bytes.size() - kind.header_bytes);
 }
 
 Dataset load_mnist_pair(const std::string& images_path, const std::string& labels_path) {
+  IdxImages images = read_idx_images(images_path);
   Dataset data;
-  data.images = read_idx_images(images_path, &data.image_rows, &data.image_cols);
   data.labels = read_idx_labels(labels_path);
-  if (data.images.rows() != data.labels.size()) {
-    throw data_error("load_mnist_pair: " + images_path + " has " + with_commas(data.images.rows()) +
+  if (images.count != data.labels.size()) {
+    throw data_error("load_mnist_pair: " + images_path + " has " + with_commas(images.count) +
                      " images but " + labels_path + " has " + with_commas(data.labels.size()) +
                      " labels; they must come from the same set. " + kDataHint);
   }
+  data.pixels = std::move(images.pixels);
+  data.image_rows = images.rows;
+  data.image_cols = images.cols;
   return data;
 }
 
 Mnist load_mnist(const std::string& dir) {
   const fs::path root(dir);
+  const std::string train_images = (root / "train-images-idx3-ubyte").string();
+  const std::string test_images = (root / "t10k-images-idx3-ubyte").string();
   Mnist mnist;
-  mnist.train = load_mnist_pair((root / "train-images-idx3-ubyte").string(),
-                                (root / "train-labels-idx1-ubyte").string());
-  mnist.test = load_mnist_pair((root / "t10k-images-idx3-ubyte").string(),
-                               (root / "t10k-labels-idx1-ubyte").string());
+  mnist.train = load_mnist_pair(train_images, (root / "train-labels-idx1-ubyte").string());
+  mnist.test = load_mnist_pair(test_images, (root / "t10k-labels-idx1-ubyte").string());
+  if (mnist.test.image_rows != mnist.train.image_rows ||
+      mnist.test.image_cols != mnist.train.image_cols) {
+    throw data_error("load_mnist: " + test_images + " holds images of " +
+                     std::to_string(mnist.test.image_rows) + "x" +
+                     std::to_string(mnist.test.image_cols) + " pixels, but " + train_images +
+                     " holds " + std::to_string(mnist.train.image_rows) + "x" +
+                     std::to_string(mnist.train.image_cols) +
+                     ": a net trained on one size cannot read the other. " + kDataHint);
+  }
   return mnist;
+}
+
+namespace {
+
+// Throws std::invalid_argument unless the set holds N·D pixel bytes for its N labels.
+void require_whole(const Dataset& data, const char* function) {
+  const std::size_t d = data.pixels_per_image();
+  if (data.pixels.size() != data.labels.size() * d) {
+    throw std::invalid_argument(
+        std::string(function) + ": the data set holds " + std::to_string(data.pixels.size()) +
+        " pixel bytes for " + std::to_string(data.labels.size()) + " labels of " +
+        std::to_string(data.image_rows) + "x" + std::to_string(data.image_cols) +
+        " images; it needs labels.size() · image_rows · image_cols = " +
+        std::to_string(data.labels.size() * d));
+  }
+}
+
+// Row k of x ← image `image`'s pixels, byte / 255.
+void put_image(const Dataset& data, std::size_t image, Matrix& x, std::size_t k) {
+  const std::size_t d = data.pixels_per_image();
+  const std::uint8_t* from = data.pixels.data() + image * d;
+  double* to = x.data() + k * d;
+  // x = byte / 255 maps 0..255 onto [0, 1], exactly at both ends.
+  for (std::size_t p = 0; p < d; ++p) to[p] = from[p] / kMaxPixelByte;
+}
+
+}  // namespace
+
+Matrix Dataset::images(const std::vector<std::size_t>& rows) const {
+  require_whole(*this, "Dataset::images");
+  Matrix x(rows.size(), pixels_per_image());
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    if (rows[k] >= size()) {
+      throw std::out_of_range("Dataset::images: index " + std::to_string(rows[k]) +
+                              " (position " + std::to_string(k) + ") is outside a set of " +
+                              std::to_string(size()) + " images");
+    }
+    put_image(*this, rows[k], x, k);
+  }
+  return x;
+}
+
+Matrix Dataset::images(std::size_t begin, std::size_t end) const {
+  require_whole(*this, "Dataset::images");
+  if (begin > end || end > size()) {
+    throw std::out_of_range("Dataset::images: images " + std::to_string(begin) + ".." +
+                            std::to_string(end) + " (end excluded) are not within a set of " +
+                            std::to_string(size()) + " images");
+  }
+  Matrix x(end - begin, pixels_per_image());
+  for (std::size_t i = begin; i < end; ++i) put_image(*this, i, x, i - begin);
+  return x;
 }
 
 Matrix one_hot(const std::vector<std::size_t>& labels, std::size_t classes) {

@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <random>
 
+#include "common/matrix.h"
+
 class Rng {
  public:
   explicit Rng(std::uint64_t seed) : engine_(seed) {}
@@ -34,3 +36,12 @@ class Rng {
   static constexpr double kPi = 3.14159265358979323846;
   std::mt19937_64 engine_;
 };
+
+// A (rows, cols) matrix of standard normal draws, filled row after row, one rng.normal()
+// per entry: numpy's np.random.randn(rows, cols). The book's weights are
+// weight_init_std * randn(rows, cols); here `0.01 * randn(784, 50, rng)`.
+inline Matrix randn(std::size_t rows, std::size_t cols, Rng& rng) {
+  Matrix m(rows, cols);
+  for (std::size_t k = 0; k < m.size(); ++k) m.data()[k] = rng.normal();
+  return m;
+}

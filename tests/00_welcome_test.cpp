@@ -1,7 +1,8 @@
-// tests/00_welcome_test.cpp: chapter 00, mean and affine.
+// tests/00_welcome_test.cpp: lesson 00, mean and affine.
 #include <gtest/gtest.h>
 
 #include <stdexcept>
+#include <string>
 
 #include "chapters/00_welcome/welcome.h"
 
@@ -9,6 +10,24 @@ namespace {
 
 // Sums of a few small integers and halves are exact in double; allow only rounding.
 constexpr double kExactTol = 1e-12;
+
+// The message of the std::invalid_argument that `call` throws; a test failure if it
+// throws nothing. (Any other exception, such as a stub's not_implemented, escapes and
+// fails the test with its own message.)
+template <class Call>
+std::string invalid_argument_message(Call call) {
+  try {
+    call();
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected std::invalid_argument, but nothing was thrown";
+  return "";
+}
+
+bool mentions(const std::string& message, const std::string& word) {
+  return message.find(word) != std::string::npos;
+}
 
 // The mean divides the total by the number of entries (10 / 4, not 10).
 TEST(MeanTest, DividesSumByEntryCount) {
@@ -22,9 +41,12 @@ TEST(MeanTest, UsesEveryRowAndColumn) {
   EXPECT_NEAR(mean(a), 2.0, kExactTol);
 }
 
-// The mean of nothing is undefined, so an empty matrix throws instead of giving NaN.
-TEST(MeanTest, EmptyMatrixThrows) {
-  EXPECT_THROW(mean(Matrix(0, 3)), std::invalid_argument);
+// The mean of nothing is undefined, so an empty matrix throws instead of giving NaN; the
+// message names mean and the empty shape.
+TEST(MeanTest, EmptyMatrixThrowsNamingMean) {
+  const std::string message = invalid_argument_message([] { mean(Matrix(0, 3)); });
+  EXPECT_TRUE(mentions(message, "mean")) << message;
+  EXPECT_TRUE(mentions(message, "(0x3)")) << message;
 }
 
 // x·W + b by hand: [1 2]·[[1 0 2],[0 1 3]] = [1 2 8], plus b = [0.5 0.5 -8].
@@ -52,11 +74,23 @@ TEST(AffineTest, BiasIsAddedToEveryRowOfTheBatch) {
   EXPECT_NEAR(max_abs_diff(y, expected), 0.0, kExactTol);
 }
 
-// Shapes that do not fit throw std::invalid_argument, never a crash.
-TEST(AffineTest, ShapeMismatchThrows) {
+// x and W that do not fit throw std::invalid_argument, never a crash; the message names
+// affine, the function called, and the shapes of x and W.
+TEST(AffineTest, InputAndWeightsThatDoNotFitThrowNamingAffine) {
   const Matrix x = {{1, 2, 3}};
   const Matrix W = {{1, 2}, {3, 4}};  // needs 3 rows to follow a (1x3)
-  EXPECT_THROW(affine(x, W, Matrix(1, 2)), std::invalid_argument);
+  const std::string message = invalid_argument_message([&] { affine(x, W, Matrix(1, 2)); });
+  EXPECT_TRUE(mentions(message, "affine")) << message;
+  EXPECT_TRUE(mentions(message, "(1x3)") && mentions(message, "(2x2)")) << message;
+}
+
+// A bias of the wrong width is refused the same way: W (2x2) needs b (1x2), not (1x3).
+TEST(AffineTest, BiasOfTheWrongWidthThrowsNamingAffine) {
+  const Matrix x = {{1, 2}};
+  const Matrix W = {{1, 2}, {3, 4}};
+  const std::string message = invalid_argument_message([&] { affine(x, W, Matrix(1, 3)); });
+  EXPECT_TRUE(mentions(message, "affine")) << message;
+  EXPECT_TRUE(mentions(message, "(1x3)")) << message;
 }
 
 }  // namespace

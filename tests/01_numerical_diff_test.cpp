@@ -1,4 +1,4 @@
-// tests/01_numerical_diff_test.cpp: chapter 01, numerical_diff, forward_diff and
+// tests/01_numerical_diff_test.cpp: lesson 01, numerical_diff, forward_diff and
 // tangent_line.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// tests/02_gradient_test.cpp: chapter 02, numerical_gradient for a Vector point and for a
+// tests/02_gradient_test.cpp: lesson 02, numerical_gradient for a Vector point and for a
 // Matrix of parameters.
 #include <gtest/gtest.h>
 
@@ -20,7 +20,7 @@ constexpr double kGradTol = 1e-9;
 constexpr double kRoundingTol = 1e-10;
 
 // The book's figure: ∇(x0² + x1²) at (3, 4) is (6, 8); numpy prints [6. 8.], and the
-// digits underneath are chapter 01's partial derivatives, 6.00000000000378 and
+// digits underneath are lesson 01's partial derivatives, 6.00000000000378 and
 // 7.999999999999119, bit for bit (the same two evaluations of f each).
 TEST(NumericalGradientTest, BookFigureAtThreeFour) {
   const Vector grad = numerical_gradient(function_2, Vector{3.0, 4.0});

@@ -1,10 +1,11 @@
-// tests/03_gradient_descent_test.cpp: chapter 03, gradient_step and gradient_descent.
+// tests/03_gradient_descent_test.cpp: lesson 03, gradient_step and gradient_descent.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "chapters/03_gradient_descent/gradient_descent.h"
@@ -139,9 +140,18 @@ TEST(GradientDescentTest, ZeroStepsReturnsTheStart) {
   EXPECT_EQ(r.x, start);
 }
 
-// A negative number of steps is an error, not an empty walk.
-TEST(GradientDescentTest, NegativeStepsThrow) {
-  EXPECT_THROW(gradient_descent(function_2, {-3.0, 4.0}, 0.1, -1), std::invalid_argument);
+// A negative number of steps is an error, not an empty walk; the message names
+// gradient_descent and the count it was given.
+TEST(GradientDescentTest, NegativeStepsThrowNamingTheFunction) {
+  std::string message;
+  try {
+    gradient_descent(function_2, {-3.0, 4.0}, 0.1, -1);
+    ADD_FAILURE() << "expected std::invalid_argument for step_num -1, nothing was thrown";
+  } catch (const std::invalid_argument& e) {
+    message = e.what();
+  }
+  EXPECT_NE(message.find("gradient_descent"), std::string::npos) << message;
+  EXPECT_NE(message.find("-1"), std::string::npos) << message;
 }
 
 }  // namespace

@@ -1,11 +1,13 @@
-// tests/04_learning_rate_lab_test.cpp: chapter 04, classify_run, learning_rate_sweep and
-// gradient_ascent (and the given describe).
+// tests/04_learning_rate_lab_test.cpp: lesson 04, predicted_outcome, find_lr_limit and
+// classify_run (and the given learning_rate_sweep and describe).
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstddef>
 #include <limits>
 #include <stdexcept>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "chapters/04_learning_rate_lab/learning_rate_lab.h"
@@ -13,19 +15,185 @@
 
 namespace {
 
-// A central difference is exact on a quadratic in exact arithmetic; what is left is
-// rounding, about ε·|f| / h = 2.2e-16 · 10 / 1e-4 ≈ 2e-11 in each gradient entry.
-constexpr double kStepTol = 1e-9;
-// On the bowl each step multiplies x by (1 ± 2·lr) up to that rounding; while |x| stays
-// below a few hundred, the drift over 20–30 steps is ~1e-11 relative, far below this.
+// On the bowl each step multiplies x by (1 − 2·lr) up to the rounding of the numerical
+// gradient, about ε·|f| / h = 2.2e-16 · 25 / 1e-4 ≈ 6e-11 in each entry, ~1e-11 relative;
+// over 30 steps the relative drift stays far below this.
 constexpr double kPathRelTol = 1e-9;
+// A limit found by bisection: the bracket is narrower than 1e-11 after 40 rounds, and the
+// gradient's ~1e-11 relative rounding blurs where |1 − lr·c| crosses 1 by about as much.
+// A threshold off by a factor 2, or a bracket kept on the wrong side, misses by > 1e-2.
+constexpr double kLimitTol = 1e-9;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// A quadratic with a known gradient that differs in each coordinate:
-//   g(x) = 3x₀² + x₀x₁ − 2x₁,   ∇g(x) = (6x₀ + x₁, x₀ − 2)
-double tilted(const Vector& x) { return 3 * (x[0] * x[0]) + x[0] * x[1] - 2 * x[1]; }
+// The message of the std::invalid_argument that `call` throws; a test failure if it
+// throws nothing. (Any other exception, such as a stub's not_implemented, escapes and
+// fails the test with its own message.)
+template <class Call>
+std::string invalid_argument_message(Call call) {
+  try {
+    call();
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected std::invalid_argument, but nothing was thrown";
+  return "";
+}
+
+bool mentions(const std::string& message, const std::string& word) {
+  return message.find(word) != std::string::npos;
+}
+
+// ----- predicted_outcome -----
+
+// The bowl x0² + x1² curves by 2: r = 1 − 2·lr, and |r| < 1 for every lr in (0, 1),
+// including 0.9 (r = −0.8: it jumps across the minimum but shrinks) and 0.999.
+TEST(PredictedOutcomeTest, BowlConvergesForEveryLrBetweenZeroAndOne) {
+  for (double lr : {1e-10, 0.1, 0.5, 0.9, 0.999}) {
+    EXPECT_EQ(predicted_outcome(lr, 2.0), Outcome::converged) << "lr " << lr;
+  }
+}
+
+// At lr = 1, r = −1: x bounces between x_0 and −x_0 for ever; at lr = 0, r = 1: it never
+// moves. Neither converges nor diverges.
+TEST(PredictedOutcomeTest, BowlNeitherConvergesNorDivergesAtLrOneOrZero) {
+  EXPECT_EQ(predicted_outcome(1.0, 2.0), Outcome::still_moving);
+  EXPECT_EQ(predicted_outcome(0.0, 2.0), Outcome::still_moving);
+}
+
+// Past lr = 1, |r| = 2·lr − 1 > 1: 1.001, the book's 1.1 and 10 (r = −19) all diverge.
+TEST(PredictedOutcomeTest, BowlDivergesAboveLrOne) {
+  for (double lr : {1.001, 1.1, 10.0}) {
+    EXPECT_EQ(predicted_outcome(lr, 2.0), Outcome::diverged) << "lr " << lr;
+  }
+}
+
+// A negative rate is the sign flip, gradient ascent: r = 1 + 2·|lr| > 1, however small.
+TEST(PredictedOutcomeTest, NegativeLrIsAscentAndDiverges) {
+  EXPECT_EQ(predicted_outcome(-0.1, 2.0), Outcome::diverged);
+  EXPECT_EQ(predicted_outcome(-1e-6, 2.0), Outcome::diverged);
+}
+
+// The limit is 2/c: a bowl ten times steeper (c = 20) stops converging at 0.1, a
+// shallower one (c = 0.5) only at 4.
+TEST(PredictedOutcomeTest, LimitIsTwoOverTheCurvature) {
+  EXPECT_EQ(predicted_outcome(0.09, 20.0), Outcome::converged);
+  EXPECT_EQ(predicted_outcome(0.11, 20.0), Outcome::diverged);
+  EXPECT_EQ(predicted_outcome(3.9, 0.5), Outcome::converged);
+  EXPECT_EQ(predicted_outcome(4.1, 0.5), Outcome::diverged);
+  EXPECT_EQ(predicted_outcome(4.0, 0.5), Outcome::still_moving);  // r = 1 − 2 = −1 exactly
+}
+
+// A curvature of 0 or less is no bowl: an error that names predicted_outcome.
+TEST(PredictedOutcomeTest, NoBowlThrowsNamingTheFunction) {
+  for (double c : {0.0, -2.0, kNaN}) {
+    const std::string message = invalid_argument_message([c] { predicted_outcome(0.1, c); });
+    EXPECT_TRUE(mentions(message, "predicted_outcome")) << "curvature " << c << ": " << message;
+  }
+}
+
+// ----- find_lr_limit -----
+
+// 10·x0², a parabola of curvature 20: its limit is 2/20 = 0.1.
+double steep_parabola(const Vector& x) { return 10 * (x[0] * x[0]); }
+
+// x0² + 10·x1²: curvature 2 along x0, 20 along x1.
+double steep_bowl(const Vector& x) { return x[0] * x[0] + 10 * (x[1] * x[1]); }
+
+// The experiment finds what the formula predicts: on x0² + x1², descent stops converging
+// at lr = 1.
+TEST(FindLrLimitTest, BowlStopsConvergingAtLrOne) {
+  const LrBracket b = find_lr_limit(function_2, {-3.0, 4.0}, 0.25, 2.0, 30, 40);
+  EXPECT_NEAR(b.lo, 1.0, kLimitTol);
+  EXPECT_NEAR(b.hi, 1.0, kLimitTol);
+}
+
+// Any curvature: on 10·x0² the limit is 2/20 = 0.1.
+TEST(FindLrLimitTest, SteepParabolaStopsAtTwoOverTheCurvature) {
+  const LrBracket b = find_lr_limit(steep_parabola, {1.0}, 0.01, 0.5, 30, 40);
+  EXPECT_NEAR(b.lo, 0.1, kLimitTol);
+  EXPECT_NEAR(b.hi, 0.1, kLimitTol);
+}
+
+// Each round halves the bracket and keeps the side where the change is: from [0.25, 2]
+// the midpoints 1.125 (diverges) and 0.6875 (converges) give [0.25, 1.125], then
+// [0.6875, 1.125]; no rounds give the bracket back.
+TEST(FindLrLimitTest, EachRoundKeepsTheHalfHoldingTheLimit) {
+  const LrBracket none = find_lr_limit(function_2, {-3.0, 4.0}, 0.25, 2.0, 30, 0);
+  EXPECT_EQ(none.lo, 0.25);
+  EXPECT_EQ(none.hi, 2.0);
+  const LrBracket one = find_lr_limit(function_2, {-3.0, 4.0}, 0.25, 2.0, 30, 1);
+  EXPECT_EQ(one.lo, 0.25);
+  EXPECT_EQ(one.hi, 1.125);
+  const LrBracket two = find_lr_limit(function_2, {-3.0, 4.0}, 0.25, 2.0, 30, 2);
+  EXPECT_EQ(two.lo, 0.6875);
+  EXPECT_EQ(two.hi, 1.125);
+}
+
+// `rounds` rounds, not one more or less: after 10 the width is 1.75 / 2^10 exactly
+// (halving sums of a few binary fractions is exact in double).
+TEST(FindLrLimitTest, WidthHalvesOncePerRound) {
+  const LrBracket b = find_lr_limit(function_2, {-3.0, 4.0}, 0.25, 2.0, 30, 10);
+  EXPECT_EQ(b.hi - b.lo, 1.75 / 1024);
+  EXPECT_LE(b.lo, 1.0);
+  EXPECT_GE(b.hi, 1.0);
+}
+
+// The runs take step_num steps and compare the end with the start. On x0² + 10·x1² from
+// (1, 1), f(x_n) − f(x_0) = (1 − 2·lr)^(2n) + 10·(1 − 20·lr)^(2n) − 11 in exact
+// arithmetic; for n = 100 it changes sign at 0.10002383…, not at 0.1: the shallow axis
+// still falls while the steep one has begun to grow. (One step only would give 0.1009,
+// the last step alone 0.1.)
+TEST(FindLrLimitTest, SteepBowlMatchesTheClosedFormOfItsRuns) {
+  const auto end_minus_start = [](double lr) {
+    return std::pow(1 - 2 * lr, 200) + 10 * std::pow(1 - 20 * lr, 200) - 11;
+  };
+  // The closed form's sign change, by bisection on the formula itself (no gradients).
+  double lo = 0.05, hi = 0.2;
+  for (int i = 0; i < 100; ++i) {
+    const double mid = (lo + hi) / 2;
+    (end_minus_start(mid) < 0 ? lo : hi) = mid;
+  }
+  const LrBracket b = find_lr_limit(steep_bowl, {1.0, 1.0}, 0.05, 0.2, 100, 40);
+  EXPECT_NEAR(b.lo, lo, kLimitTol);
+  EXPECT_NEAR(b.hi, lo, kLimitTol);
+}
+
+// A bracket must straddle the limit: [0.2, 0.8] converges at both ends, [1.2, 2] at
+// neither. Each refusal names find_lr_limit.
+TEST(FindLrLimitTest, RefusesABracketOnOneSideOfTheLimit) {
+  for (const auto& [lo, hi] : {std::pair{0.2, 0.8}, std::pair{1.2, 2.0}}) {
+    const std::string message = invalid_argument_message([&] {
+      find_lr_limit(function_2, {-3.0, 4.0}, lo, hi, 30, 5);
+    });
+    EXPECT_TRUE(mentions(message, "find_lr_limit")) << "[" << lo << ", " << hi << "]: " << message;
+  }
+}
+
+// lo must be below hi.
+TEST(FindLrLimitTest, RefusesAnEmptyBracket) {
+  for (const auto& [lo, hi] : {std::pair{1.0, 1.0}, std::pair{2.0, 0.25}}) {
+    const std::string message = invalid_argument_message([&] {
+      find_lr_limit(function_2, {-3.0, 4.0}, lo, hi, 30, 5);
+    });
+    EXPECT_TRUE(mentions(message, "find_lr_limit")) << "[" << lo << ", " << hi << "]: " << message;
+  }
+}
+
+// A run needs a step, and rounds cannot be negative; the message names find_lr_limit,
+// the function you called, not gradient_descent.
+TEST(FindLrLimitTest, RefusesNoStepsOrNegativeRoundsUnderItsOwnName) {
+  const std::string no_steps = invalid_argument_message([] {
+    find_lr_limit(function_2, {-3.0, 4.0}, 0.25, 2.0, -1, 5);
+  });
+  EXPECT_TRUE(mentions(no_steps, "find_lr_limit")) << no_steps;
+  EXPECT_FALSE(mentions(no_steps, "gradient_descent")) << no_steps;
+  const std::string negative_rounds = invalid_argument_message([] {
+    find_lr_limit(function_2, {-3.0, 4.0}, 0.25, 2.0, 30, -1);
+  });
+  EXPECT_TRUE(mentions(negative_rounds, "find_lr_limit")) << negative_rounds;
+}
 
 // ----- classify_run -----
 
@@ -95,13 +263,16 @@ TEST(ClassifyRunTest, StartAtMinimumConvergedAtStepZero) {
   EXPECT_EQ(s.step, 0);
 }
 
-// No values at all is not a run.
-TEST(ClassifyRunTest, EmptyThrows) { EXPECT_THROW(classify_run({}), std::invalid_argument); }
+// No values at all is not a run: an error that names classify_run.
+TEST(ClassifyRunTest, EmptyThrowsNamingClassifyRun) {
+  const std::string message = invalid_argument_message([] { classify_run({}); });
+  EXPECT_TRUE(mentions(message, "classify_run")) << message;
+}
 
-// ----- learning_rate_sweep -----
+// ----- given: learning_rate_sweep, on your gradient_descent and classify_run -----
 
 // One row per rate, in the given order, each with f at the start and after every step.
-TEST(LearningRateSweepTest, OneRowPerRateWithFAtEveryStep) {
+TEST(LearningRateSweepProvidedTest, OneRowPerRateWithFAtEveryStep) {
   const std::vector<double> rates = {0.1, 10.0, 1e-10};
   const std::vector<SweepRow> rows = learning_rate_sweep(function_2, {-3.0, 4.0}, rates, 20);
   ASSERT_EQ(rows.size(), 3u);
@@ -115,7 +286,7 @@ TEST(LearningRateSweepTest, OneRowPerRateWithFAtEveryStep) {
 }
 
 // f along the path of lr 0.1 is 25 · 0.64^k: each step multiplies x by 0.8, f by 0.8².
-TEST(LearningRateSweepTest, FValuesFollowTheBowlsClosedForm) {
+TEST(LearningRateSweepProvidedTest, FValuesFollowTheBowlsClosedForm) {
   const std::vector<SweepRow> rows = learning_rate_sweep(function_2, {-3.0, 4.0}, {0.1}, 30);
   ASSERT_EQ(rows.size(), 1u);
   ASSERT_EQ(rows[0].f_values.size(), 31u);
@@ -126,7 +297,7 @@ TEST(LearningRateSweepTest, FValuesFollowTheBowlsClosedForm) {
 }
 
 // The book's lr = 0.1 run, with its verdict: 25 · 0.64^k < 1e-12 first at k = 70.
-TEST(LearningRateSweepTest, LrPointOneConvergesAtStep70) {
+TEST(LearningRateSweepProvidedTest, LrPointOneConvergesAtStep70) {
   const std::vector<SweepRow> rows = learning_rate_sweep(function_2, {-3.0, 4.0}, {0.1}, 100);
   ASSERT_EQ(rows.size(), 1u);
   ASSERT_EQ(rows[0].x.size(), 2u);
@@ -138,7 +309,7 @@ TEST(LearningRateSweepTest, LrPointOneConvergesAtStep70) {
 
 // The book's lr = 10 figure, [-2.58983747e+13 -1.29524862e+12]; the verdict comes from
 // 25 · 19^(2k) > 2.5e7, first true at k = 3.
-TEST(LearningRateSweepTest, LrTenDivergesToTheBookFigure) {
+TEST(LearningRateSweepProvidedTest, LrTenDivergesToTheBookFigure) {
   const std::vector<SweepRow> rows = learning_rate_sweep(function_2, {-3.0, 4.0}, {10.0}, 100);
   ASSERT_EQ(rows.size(), 1u);
   ASSERT_EQ(rows[0].x.size(), 2u);
@@ -150,7 +321,7 @@ TEST(LearningRateSweepTest, LrTenDivergesToTheBookFigure) {
 
 // The book's lr = 1e-10 figure, [-2.99999994  3.99999992]: f is still about 25, so the
 // run is still moving, not converged, though each step is only ~1e-9 long.
-TEST(LearningRateSweepTest, TinyLrBarelyMovesToTheBookFigure) {
+TEST(LearningRateSweepProvidedTest, TinyLrBarelyMovesToTheBookFigure) {
   const std::vector<SweepRow> rows = learning_rate_sweep(function_2, {-3.0, 4.0}, {1e-10}, 100);
   ASSERT_EQ(rows.size(), 1u);
   ASSERT_EQ(rows[0].x.size(), 2u);
@@ -162,7 +333,7 @@ TEST(LearningRateSweepTest, TinyLrBarelyMovesToTheBookFigure) {
 
 // Each rate starts afresh from init_x: after lr 0.1 has reached ~0, lr 1e-10 still ends
 // beside (−3, 4).
-TEST(LearningRateSweepTest, EveryRateStartsFromInitX) {
+TEST(LearningRateSweepProvidedTest, EveryRateStartsFromInitX) {
   const std::vector<SweepRow> rows =
       learning_rate_sweep(function_2, {-3.0, 4.0}, {0.1, 1e-10}, 100);
   ASSERT_EQ(rows.size(), 2u);
@@ -172,7 +343,7 @@ TEST(LearningRateSweepTest, EveryRateStartsFromInitX) {
 }
 
 // lr = 0.5 is this bowl's perfect rate: x − 0.5 · 2x = 0, the minimum in one step.
-TEST(LearningRateSweepTest, HalfReachesTheMinimumInOneStep) {
+TEST(LearningRateSweepProvidedTest, HalfReachesTheMinimumInOneStep) {
   const std::vector<SweepRow> rows = learning_rate_sweep(function_2, {-3.0, 4.0}, {0.5}, 10);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].status.outcome, Outcome::converged) << describe(rows[0].status);
@@ -181,7 +352,7 @@ TEST(LearningRateSweepTest, HalfReachesTheMinimumInOneStep) {
 
 // lr = 1 multiplies x by 1 − 2 = −1: it bounces between (−3, 4) and (3, −4) forever,
 // f stays 25, and the run is still moving after its 100 steps.
-TEST(LearningRateSweepTest, LrOneBouncesForever) {
+TEST(LearningRateSweepProvidedTest, LrOneBouncesForever) {
   constexpr double kBounceTol = 1e-6;  // 100 steps of ~1e-11 relative rounding each
   const std::vector<SweepRow> rows = learning_rate_sweep(function_2, {-3.0, 4.0}, {1.0}, 100);
   ASSERT_EQ(rows.size(), 1u);
@@ -194,48 +365,16 @@ TEST(LearningRateSweepTest, LrOneBouncesForever) {
 }
 
 // No rates, no rows.
-TEST(LearningRateSweepTest, NoRatesGiveNoRows) {
+TEST(LearningRateSweepProvidedTest, NoRatesGiveNoRows) {
   EXPECT_TRUE(learning_rate_sweep(function_2, {-3.0, 4.0}, {}, 100).empty());
 }
 
-// ----- gradient_ascent -----
-
-// One step is x + lr·∇g(x): at (1, 2) the gradient is (8, −1), so lr 0.1 gives (1.8, 1.9).
-TEST(GradientAscentTest, OneStepAddsLrTimesGradient) {
-  const DescentResult r = gradient_ascent(tilted, {1.0, 2.0}, 0.1, 1);
-  ASSERT_EQ(r.x.size(), 2u);
-  EXPECT_NEAR(r.x[0], 1.0 + 0.1 * 8.0, kStepTol);
-  EXPECT_NEAR(r.x[1], 2.0 + 0.1 * -1.0, kStepTol);
-}
-
-// Ascent climbs: f rises at every step on the bowl, away from the minimum at 0.
-TEST(GradientAscentTest, IncreasesFAtEveryStep) {
-  const DescentResult r = gradient_ascent(function_2, {-3.0, 4.0}, 0.1, 20);
-  ASSERT_EQ(r.path.size(), 21u);
-  for (std::size_t k = 1; k < r.path.size(); ++k) {
-    EXPECT_GT(function_2(r.path[k]), function_2(r.path[k - 1])) << "at step " << k;
-  }
-}
-
-// On the bowl x_k = (1 + 2·lr)^k · x_0: lr 0.1 gives 1.2^k · (−3, 4), start and end included.
-// (20 steps: x grows to ~190, where the gradient's rounding is still ~1e-12 relative.)
-TEST(GradientAscentTest, PathGrowsByOnePlusTwoLr) {
-  const Vector start = {-3.0, 4.0};
-  const DescentResult r = gradient_ascent(function_2, start, 0.1, 20);
-  ASSERT_EQ(r.path.size(), 21u);
-  EXPECT_EQ(r.path.front(), start);
-  EXPECT_EQ(r.path.back(), r.x);
-  for (std::size_t k = 0; k < r.path.size(); ++k) {
-    const double factor = std::pow(1.2, static_cast<double>(k));
-    ASSERT_EQ(r.path[k].size(), 2u);
-    EXPECT_NEAR(r.path[k][0] / (factor * start[0]), 1.0, kPathRelTol) << "at step " << k;
-    EXPECT_NEAR(r.path[k][1] / (factor * start[1]), 1.0, kPathRelTol) << "at step " << k;
-  }
-}
-
-// A negative number of steps is an error, as for gradient_descent.
-TEST(GradientAscentTest, NegativeStepsThrow) {
-  EXPECT_THROW(gradient_ascent(function_2, {-3.0, 4.0}, 0.1, -1), std::invalid_argument);
+// A negative number of steps is refused under the sweep's own name.
+TEST(LearningRateSweepProvidedTest, NegativeStepsThrowNamingTheSweep) {
+  const std::string message = invalid_argument_message([] {
+    learning_rate_sweep(function_2, {-3.0, 4.0}, {0.1}, -1);
+  });
+  EXPECT_TRUE(mentions(message, "learning_rate_sweep")) << message;
 }
 
 // ----- given: describe -----

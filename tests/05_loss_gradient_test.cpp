@@ -1,8 +1,10 @@
-// tests/05_loss_gradient_test.cpp: chapter 05, softmax, cross_entropy_error and the
-// simple net (predict, loss, numerical_gradient).
+// tests/05_loss_gradient_test.cpp: lesson 05, softmax, sum_squared_error,
+// cross_entropy_error and the simple net (predict, loss, numerical_gradient).
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 #include "chapters/05_loss_gradient/loss.h"
 
@@ -27,6 +29,30 @@ Matrix book_W() {
 }
 Matrix book_x() { return {{0.6, 0.9}}; }
 Matrix book_t() { return {{0, 0, 1}}; }
+
+// The book's loss examples (4.2.1, 4.2.2): ten classes, the truth is class 2, and the
+// net puts 0.6 on class 2 (right) or on class 7 (wrong, class 2 then gets 0.1).
+Matrix book_label() { return {{0, 0, 1, 0, 0, 0, 0, 0, 0, 0}}; }
+Matrix book_right_guess() { return {{0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0}}; }
+Matrix book_wrong_guess() { return {{0.1, 0.05, 0.1, 0.0, 0.05, 0.1, 0.0, 0.6, 0.0, 0.0}}; }
+
+// The message of the std::invalid_argument that `call` throws; a test failure if it
+// throws nothing. (Any other exception, such as a stub's not_implemented, escapes and
+// fails the test with its own message.)
+template <class Call>
+std::string invalid_argument_message(Call call) {
+  try {
+    call();
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected std::invalid_argument, but nothing was thrown";
+  return "";
+}
+
+bool mentions(const std::string& message, const std::string& word) {
+  return message.find(word) != std::string::npos;
+}
 
 // --- softmax ------------------------------------------------------------------------
 
@@ -87,22 +113,74 @@ TEST(SoftmaxTest, EachRowUsesItsOwnMaximum) {
   }
 }
 
+// A row with no scores has no probabilities: the error names softmax, the function called.
+TEST(SoftmaxTest, NoColumnsThrowsNamingSoftmax) {
+  const std::string message = invalid_argument_message([] { softmax(Matrix(2, 0)); });
+  EXPECT_TRUE(mentions(message, "softmax")) << message;
+}
+
+// --- sum_squared_error ------------------------------------------------------------------
+
+// The book's first example (4.2.1): ½ Σ (y − t)² = ½ (0.1² + 0.05² + 0.4² + 0.05² + 0.1² +
+// 0.1²) = ½ · 0.195 = 0.0975 (the book prints 0.097500000000000031). Without the ½: 0.195.
+TEST(SumSquaredErrorTest, BookExampleRightGuess) {
+  EXPECT_NEAR(sum_squared_error(book_right_guess(), book_label()), 0.0975, kRoundingTol);
+}
+
+// The book's second example: ½ (0.1² + 0.05² + 0.9² + 0.05² + 0.1² + 0.6²) = ½ · 1.195 =
+// 0.5975 (printed 0.59750000000000003). The wrong guess has the larger loss.
+TEST(SumSquaredErrorTest, BookExampleWrongGuess) {
+  EXPECT_NEAR(sum_squared_error(book_wrong_guess(), book_label()), 0.5975, kRoundingTol);
+}
+
+// Every class counts, not only the true one: y = (0.5, 0.5, 0) against t = (0, 1, 0) is
+// ½ (0.5² + 0.5²) = 0.25; with the probability on the wrong class moved to the third
+// class, still 0.25; a loss of the true class alone would give ½ · 0.5² = 0.125.
+TEST(SumSquaredErrorTest, EveryClassCounts) {
+  const Matrix t = {{0, 1, 0}};
+  EXPECT_NEAR(sum_squared_error(Matrix{{0.5, 0.5, 0}}, t), 0.25, kRoundingTol);
+  EXPECT_NEAR(sum_squared_error(Matrix{{0, 0.5, 0.5}}, t), 0.25, kRoundingTol);
+}
+
+// A batch: the mean over its rows, (0.0975 + 0.5975) / 2 = 0.3475, not the sum 0.695 and
+// not divided by the 20 entries (0.03475).
+TEST(SumSquaredErrorTest, AveragesOverTheBatchRows) {
+  const Matrix y = {{0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0},
+                    {0.1, 0.05, 0.1, 0.0, 0.05, 0.1, 0.0, 0.6, 0.0, 0.0}};
+  const Matrix t = {{0, 0, 1, 0, 0, 0, 0, 0, 0, 0}, {0, 0, 1, 0, 0, 0, 0, 0, 0, 0}};
+  EXPECT_NEAR(sum_squared_error(y, t), 0.3475, kRoundingTol);
+}
+
+// Labels of another shape are an error that names the function and both shapes.
+TEST(SumSquaredErrorTest, ShapeMismatchThrowsNamingBothShapes) {
+  const std::string message = invalid_argument_message([] {
+    sum_squared_error(Matrix{{0.2, 0.8}}, Matrix{{0, 0, 1}});
+  });
+  EXPECT_TRUE(mentions(message, "sum_squared_error")) << message;
+  EXPECT_TRUE(mentions(message, "(1x2)") && mentions(message, "(1x3)")) << message;
+}
+
+// An empty batch has no mean: an error naming the function, not 0/0 = NaN.
+TEST(SumSquaredErrorTest, EmptyBatchThrowsNamingTheFunction) {
+  const std::string message =
+      invalid_argument_message([] { sum_squared_error(Matrix(0, 10), Matrix(0, 10)); });
+  EXPECT_TRUE(mentions(message, "sum_squared_error")) << message;
+}
+
 // --- cross_entropy_error --------------------------------------------------------------
 
-// The book's example, true class 2 given probability 0.6: −log(0.6 + 1e-7), which the
-// book prints as 0.51082545709933802.
+// The book's example (4.2.2), true class 2 given probability 0.6: −log(0.6 + 1e-7), which
+// the book prints as 0.51082545709933802.
 TEST(CrossEntropyErrorTest, BookExampleRightGuess) {
-  const Matrix t = {{0, 0, 1, 0, 0, 0, 0, 0, 0, 0}};
-  const Matrix y = {{0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0}};
-  EXPECT_NEAR(cross_entropy_error(y, t), 0.51082545709933802, kRoundingTol);
+  EXPECT_NEAR(cross_entropy_error(book_right_guess(), book_label()), 0.51082545709933802,
+              kRoundingTol);
 }
 
 // The book's second example: the net bets 0.6 on class 7, the truth (class 2) gets 0.1,
 // so the loss is −log(0.1 + 1e-7), printed 2.3025840929945458.
 TEST(CrossEntropyErrorTest, BookExampleWrongGuess) {
-  const Matrix t = {{0, 0, 1, 0, 0, 0, 0, 0, 0, 0}};
-  const Matrix y = {{0.1, 0.05, 0.1, 0.0, 0.05, 0.1, 0.0, 0.6, 0.0, 0.0}};
-  EXPECT_NEAR(cross_entropy_error(y, t), 2.3025840929945458, kRoundingTol);
+  EXPECT_NEAR(cross_entropy_error(book_wrong_guess(), book_label()), 2.3025840929945458,
+              kRoundingTol);
 }
 
 // Probability 0 for the true class: the 1e-7 makes the loss −log(1e-7) ≈ 16.118, large
@@ -122,10 +200,21 @@ TEST(CrossEntropyErrorTest, AveragesOverTheBatchRows) {
   EXPECT_NEAR(cross_entropy_error(y, t), expected, kRoundingTol);
 }
 
-// Labels that do not match the predictions' shape are an error, not a silent number.
-TEST(CrossEntropyErrorTest, ShapeMismatchThrows) {
-  const Matrix y = {{0.2, 0.8}};
-  EXPECT_THROW(cross_entropy_error(y, Matrix{{0, 0, 1}}), std::invalid_argument);
+// Labels that do not match the predictions' shape are an error, not a silent number; it
+// names the function and both shapes.
+TEST(CrossEntropyErrorTest, ShapeMismatchThrowsNamingBothShapes) {
+  const std::string message = invalid_argument_message([] {
+    cross_entropy_error(Matrix{{0.2, 0.8}}, Matrix{{0, 0, 1}});
+  });
+  EXPECT_TRUE(mentions(message, "cross_entropy_error")) << message;
+  EXPECT_TRUE(mentions(message, "(1x2)") && mentions(message, "(1x3)")) << message;
+}
+
+// An empty batch has no mean loss: an error naming the function, not 0/0 = NaN.
+TEST(CrossEntropyErrorTest, EmptyBatchThrowsNamingTheFunction) {
+  const std::string message =
+      invalid_argument_message([] { cross_entropy_error(Matrix(0, 10), Matrix(0, 10)); });
+  EXPECT_TRUE(mentions(message, "cross_entropy_error")) << message;
 }
 
 // --- SimpleNet ----------------------------------------------------------------------
@@ -142,6 +231,14 @@ TEST(SimpleNetTest, PredictIsInputTimesWeights) {
   EXPECT_NEAR(p(0, 2), 1.132807401, kRoundingTol);
 }
 
+// An input that is not two numbers wide does not fit W (2,3): the product refuses it
+// and names both shapes.
+TEST(SimpleNetTest, PredictRejectsAnInputOfTheWrongWidth) {
+  const SimpleNet net{book_W()};
+  const std::string message = invalid_argument_message([&] { net.predict(Matrix{{1, 2, 3}}); });
+  EXPECT_TRUE(mentions(message, "(1x3)") && mentions(message, "(2x3)")) << message;
+}
+
 // One row of scores per input row.
 TEST(SimpleNetTest, PredictsEveryRowOfABatch) {
   const SimpleNet net{book_W()};
@@ -153,13 +250,13 @@ TEST(SimpleNetTest, PredictsEveryRowOfABatch) {
 }
 
 // loss = −log(softmax(x·W)[2] + 1e-7) for the book's W as printed: 0.9280682857864075.
-// (The book prints 0.92806853663411326: see the README on the last digits.)
+// (The book prints 0.92806853663411326: see the lesson's "going deeper" on the last digits.)
 TEST(SimpleNetTest, LossBookExample) {
   const SimpleNet net{book_W()};
   EXPECT_NEAR(net.loss(book_x(), book_t()), 0.9280682857864075, kRoundingTol);
 }
 
-// The loss is chapter 5's chain on a batch: scores → softmax → mean cross-entropy. With
+// The loss is lesson 05's chain on a batch: scores → softmax → mean cross-entropy. With
 // W = 0 every score is 0, every probability 1/3, so each row's loss is −log(1/3 + 1e-7).
 TEST(SimpleNetTest, LossOfZeroWeightsIsLogOfThree) {
   const SimpleNet net{Matrix(2, 3)};
@@ -168,9 +265,18 @@ TEST(SimpleNetTest, LossOfZeroWeightsIsLogOfThree) {
   EXPECT_NEAR(net.loss(x, t), -std::log(1.0 / 3.0 + 1e-7), kRoundingTol);
 }
 
+// Labels for two classes do not fit three scores: the loss passes on cross_entropy_error's
+// error, which names it and both shapes.
+TEST(SimpleNetTest, LossRejectsLabelsOfTheWrongShape) {
+  const SimpleNet net{book_W()};
+  const std::string message = invalid_argument_message([&] { net.loss(book_x(), Matrix{{0, 1}}); });
+  EXPECT_TRUE(mentions(message, "cross_entropy_error")) << message;
+  EXPECT_TRUE(mentions(message, "(1x3)") && mentions(message, "(1x2)")) << message;
+}
+
 // ∂L/∂W for the book's W as printed, worked out by central differences with h = 1e-4:
 // [[0.21924757, 0.14356243, −0.36281000], [0.32887136, 0.21534364, −0.54421500]].
-// (The book prints slightly different digits: see the README.)
+// (The book prints slightly different digits: see the lesson's "going deeper".)
 TEST(SimpleNetTest, NumericalGradientBookExample) {
   SimpleNet net{book_W()};
   const Matrix dW = net.numerical_gradient(book_x(), book_t());
@@ -185,7 +291,7 @@ TEST(SimpleNetTest, NumericalGradientBookExample) {
   }
 }
 
-// The gradient is taken at W and W is left exactly as it was (chapter 2 restores it).
+// The gradient is taken at W and W is left exactly as it was (lesson 02 restores it).
 TEST(SimpleNetTest, NumericalGradientLeavesWeightsUnchanged) {
   SimpleNet net{book_W()};
   (void)net.numerical_gradient(book_x(), book_t());

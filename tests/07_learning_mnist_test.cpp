@@ -1,7 +1,6 @@
 // tests/07_learning_mnist_test.cpp: chapter 07, mini-batch SGD: choose_batch,
-// sample_batch, sgd_step and train (on small made-up sets, and once on real MNIST); and
-// the given fast path (fast.h): train_fast against train, numerical_gradient_fast against
-// chapter 6's numerical_gradient.
+// sample_batch, sgd_step and train_step (on small made-up sets), the given train loop and
+// accuracy_on around them, and one epoch on real MNIST.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,10 +11,10 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "chapters/06_two_layer_net/two_layer_net.h"
-#include "chapters/07_learning_mnist/fast.h"
 #include "chapters/07_learning_mnist/train.h"
 #include "common/mnist.h"
 #include "common/random.h"
@@ -70,12 +69,11 @@ TEST(ChooseBatchTest, ZeroSizesThrow) {
 // ---------------------------------------------------------------------------------------
 // sample_batch
 
-// Five 2x2 "images" whose pixels name their row: image i is (10i, 10i+1, 10i+2, 10i+3).
+// Five 2x2 "images" whose pixel bytes name their row: image i is (10i, 10i+1, 10i+2, 10i+3).
 Dataset numbered_images() {
   Dataset data;
-  data.images = Matrix(5, 4);
-  for (std::size_t i = 0; i < 5; ++i) {
-    for (std::size_t j = 0; j < 4; ++j) data.images(i, j) = 10.0 * i + j;
+  for (std::uint8_t i = 0; i < 5; ++i) {
+    for (std::uint8_t j = 0; j < 4; ++j) data.pixels.push_back(static_cast<std::uint8_t>(10 * i + j));
   }
   data.labels = {3, 1, 4, 1, 5};
   data.image_rows = 2;
@@ -83,7 +81,8 @@ Dataset numbered_images() {
   return data;
 }
 
-// Row k of x is image indices[k] (not image k), in the order given, repeats included.
+// Row k of x is image indices[k] (not image k), in the order given, repeats included, each
+// pixel its byte / 255.
 TEST(SampleBatchTest, RowsAreTheIndexedImagesInOrder) {
   const Dataset data = numbered_images();
   const std::vector<std::size_t> indices = {4, 0, 4, 2};
@@ -92,7 +91,8 @@ TEST(SampleBatchTest, RowsAreTheIndexedImagesInOrder) {
   ASSERT_EQ(batch.x.cols(), 4u);
   for (std::size_t k = 0; k < indices.size(); ++k) {
     for (std::size_t j = 0; j < 4; ++j) {
-      EXPECT_EQ(batch.x(k, j), 10.0 * indices[k] + j) << "row " << k << ", pixel " << j;
+      EXPECT_EQ(batch.x(k, j), (10.0 * static_cast<double>(indices[k]) + static_cast<double>(j)) / 255.0)
+          << "row " << k << ", pixel " << j;
     }
   }
 }
@@ -123,6 +123,11 @@ TEST(SampleBatchTest, ClassesSetTheWidthOfT) {
 // An index past the last image throws in every build (not only the checked one).
 TEST(SampleBatchTest, IndexPastTheEndThrows) {
   EXPECT_THROW(sample_batch(numbered_images(), {0, 5}), std::out_of_range);
+}
+
+// A label the net has no class for is refused, not written outside t.
+TEST(SampleBatchTest, LabelOfNoClassThrows) {
+  EXPECT_THROW(sample_batch(numbered_images(), {4}, 5), std::invalid_argument);
 }
 
 // Batches drawn with the same seed hold the same images: the whole pipeline replays.
@@ -206,18 +211,18 @@ TEST(SgdStepTest, ShapeMismatchThrows) {
 }
 
 // ---------------------------------------------------------------------------------------
-// train, on a small made-up task: 4 "pixels", class 0 when the first two are bright,
-// class 1 when the last two are; 40 training and 20 test images.
+// A small made-up task: 4 "pixels", class 0 when the first two are bright, class 1 when the
+// last two are; 40 training and 20 test images.
 Dataset two_blobs(std::size_t n, std::uint64_t seed) {
   Rng rng(seed);
   Dataset data;
-  data.images = Matrix(n, 4);
   data.labels.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t label = i % 2;
     for (std::size_t j = 0; j < 4; ++j) {
       const bool bright = (j < 2) == (label == 0);
-      data.images(i, j) = (bright ? 0.8 : 0.1) + 0.1 * rng.uniform();
+      // Bright pixels 204–229 (0.8–0.9), dark ones 25–50 (0.1–0.2).
+      data.pixels.push_back(static_cast<std::uint8_t>((bright ? 204 : 25) + rng.below(26)));
     }
     data.labels[i] = label;
   }
@@ -238,65 +243,27 @@ TrainConfig small_config() {
 // A 4-3-2 net: small enough that a numerical gradient is instant.
 TwoLayerNet small_net() { return TwoLayerNet(4, 3, 2, 0.1, 5); }
 
-// One loss per iteration; evaluations after iterations 4 and 8 (the epochs) and 10 (the
-// end), and the observer sees each as it happens.
-TEST(TrainTest, RecordsALossPerIterationAndEvaluatesEachEpochAndAtTheEnd) {
-  const Dataset train_set = two_blobs(40, 1), test_set = two_blobs(20, 2);
-  TwoLayerNet net = small_net();
-  Rng rng(3);
-  std::vector<std::size_t> seen_iterations, seen_evaluations;
-  TrainObserver observer;
-  observer.on_iteration = [&](std::size_t i, double) { seen_iterations.push_back(i); };
-  observer.on_evaluation = [&](const Evaluation& e) { seen_evaluations.push_back(e.iteration); };
-  const TrainLog log = train(net, train_set, test_set, small_config(), rng, observer);
-
-  EXPECT_FALSE(log.diverged);
-  ASSERT_EQ(log.losses.size(), 10u);
-  EXPECT_EQ(seen_iterations, (std::vector<std::size_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
-  ASSERT_EQ(log.evaluations.size(), 3u);
-  EXPECT_EQ(seen_evaluations, (std::vector<std::size_t>{4, 8, 10}));
-  for (const Evaluation& e : log.evaluations) {
-    EXPECT_GE(e.train_accuracy, 0.0);
-    EXPECT_LE(e.train_accuracy, 1.0);
-    EXPECT_GE(e.test_accuracy, 0.0);
-    EXPECT_LE(e.test_accuracy, 1.0);
-  }
+// The whole training set as a batch, for the loss over all of it.
+double set_loss(const TwoLayerNet& net, const Dataset& data) {
+  return net.loss(data.images(0, data.size()), one_hot(data.labels, 2));
 }
 
-// Each evaluation's mean_loss averages the batch losses since the previous one:
-// iterations 1–4, 5–8, then 9–10.
-TEST(TrainTest, MeanLossAveragesTheLossesSinceTheLastEvaluation) {
-  const Dataset train_set = two_blobs(40, 1), test_set = two_blobs(20, 2);
-  TwoLayerNet net = small_net();
-  Rng rng(3);
-  const TrainLog log = train(net, train_set, test_set, small_config(), rng);
-  ASSERT_EQ(log.losses.size(), 10u);
-  ASSERT_EQ(log.evaluations.size(), 3u);
-  const auto& l = log.losses;
-  constexpr double kMeanTol = 1e-12;  // four or two sums and a division: rounding only
-  EXPECT_NEAR(log.evaluations[0].mean_loss, (l[0] + l[1] + l[2] + l[3]) / 4, kMeanTol);
-  EXPECT_NEAR(log.evaluations[1].mean_loss, (l[4] + l[5] + l[6] + l[7]) / 4, kMeanTol);
-  EXPECT_NEAR(log.evaluations[2].mean_loss, (l[8] + l[9]) / 2, kMeanTol);
-}
+// ---------------------------------------------------------------------------------------
+// train_step
 
-// Step by step what train.h says: batch from choose_batch + sample_batch, backprop
-// gradient, sgd_step, then the loss on the same batch after the step. Replaying those
-// calls by hand with the same seeds gives the same losses and the same final weights,
-// bit for bit.
-TEST(TrainTest, FollowsTheStepsOfTheContractExactly) {
-  const Dataset train_set = two_blobs(40, 1), test_set = two_blobs(20, 2);
+// One step is the book's loop body, call for call: choose_batch from the rng, sample_batch,
+// the backprop gradient, sgd_step with the config's lr, then the loss on the same batch
+// after the step. Replaying those calls by hand gives the same loss and weights, bit for bit.
+TEST(TrainStepTest, IsTheBooksLoopBodyExactly) {
+  const Dataset data = two_blobs(40, 1);
   const TrainConfig config = small_config();
-  TwoLayerNet net = small_net();
-  Rng rng(3);
-  const TrainLog log = train(net, train_set, test_set, config, rng);
-  ASSERT_EQ(log.losses.size(), config.iterations);
-
-  TwoLayerNet replay = small_net();
-  Rng replay_rng(3);
-  for (std::size_t i = 0; i < config.iterations; ++i) {
-    const Batch batch = sample_batch(train_set, choose_batch(replay_rng, 40, config.batch_size), 2);
+  TwoLayerNet net = small_net(), replay = small_net();
+  Rng rng(3), replay_rng(3);
+  for (int step = 1; step <= 3; ++step) {
+    const double loss = train_step(net, data, config, rng);
+    const Batch batch = sample_batch(data, choose_batch(replay_rng, 40, config.batch_size), 2);
     sgd_step(replay.params, replay.gradient(batch.x, batch.t), config.learning_rate);
-    EXPECT_EQ(log.losses[i], replay.loss(batch.x, batch.t)) << "iteration " << i + 1;
+    EXPECT_EQ(loss, replay.loss(batch.x, batch.t)) << "step " << step;
   }
   EXPECT_EQ(net.params.W1, replay.params.W1);
   EXPECT_EQ(net.params.b1, replay.params.b1);
@@ -304,10 +271,47 @@ TEST(TrainTest, FollowsTheStepsOfTheContractExactly) {
   EXPECT_EQ(net.params.b2, replay.params.b2);
 }
 
-// The mean cross-entropy over a whole set of the two-class task.
-double set_loss(const TwoLayerNet& net, const Dataset& data) {
-  return net.loss(data.images, one_hot(data.labels, 2));
+// The loss returned is measured after the step: on an easy batch and lr 1 it is below the
+// loss of the same batch before the step.
+TEST(TrainStepTest, ReturnsTheLossAfterTheStep) {
+  const Dataset data = two_blobs(40, 1);
+  TwoLayerNet net = small_net();
+  Rng rng(3), peek(3);
+  const Batch batch = sample_batch(data, choose_batch(peek, 40, 5), 2);
+  const double before = net.loss(batch.x, batch.t);
+  const double after = train_step(net, data, small_config(), rng);
+  EXPECT_EQ(after, net.loss(batch.x, batch.t));
+  EXPECT_LT(after, before);
 }
+
+// The batch comes from the rng it is given: exactly batch_size draws, so the next draw of
+// that rng is the (batch_size + 1)-th of its seed.
+TEST(TrainStepTest, DrawsTheBatchFromTheGivenRng) {
+  const Dataset data = two_blobs(40, 1);
+  TwoLayerNet net = small_net();
+  Rng rng(3), reference(3);
+  train_step(net, data, small_config(), rng);
+  for (int k = 0; k < 5; ++k) reference.below(40);
+  EXPECT_EQ(rng.below(1000000), reference.below(1000000));
+}
+
+// With GradientMethod::numerical the step uses net.numerical_gradient: the same replay with
+// it matches bit for bit (backprop's step differs in the last digits).
+TEST(TrainStepTest, NumericalGradientWhenAsked) {
+  const Dataset data = two_blobs(40, 1);
+  TrainConfig config = small_config();
+  config.gradient = GradientMethod::numerical;
+  TwoLayerNet net = small_net(), replay = small_net();
+  Rng rng(3), replay_rng(3);
+  const double loss = train_step(net, data, config, rng);
+  const Batch batch = sample_batch(data, choose_batch(replay_rng, 40, config.batch_size), 2);
+  sgd_step(replay.params, replay.numerical_gradient(batch.x, batch.t), config.learning_rate);
+  EXPECT_EQ(loss, replay.loss(batch.x, batch.t));
+  EXPECT_EQ(net.params.W1, replay.params.W1);
+}
+
+// ---------------------------------------------------------------------------------------
+// train: your train_step in the given loop
 
 // Descent learns the easy task: the loss on the whole training set falls from about
 // ln 2 (small weights: each class 1/2) to almost 0, and every test image is right.
@@ -326,14 +330,14 @@ TEST(TrainTest, DescentLowersTheLossAndLearnsTheTask) {
   EXPECT_EQ(log.evaluations.back().test_accuracy, 1.0);
 }
 
-// ascent flips the step's sign: the same start climbs instead, far above ln 2.
-TEST(TrainTest, AscentRaisesTheLoss) {
+// A negative lr flips the step's sign: the same start climbs instead, far above ln 2.
+TEST(TrainTest, NegativeLearningRateRaisesTheLoss) {
   const Dataset train_set = two_blobs(40, 1), test_set = two_blobs(20, 2);
   TwoLayerNet net = small_net();
   Rng rng(3);
   TrainConfig config = small_config();
   config.iterations = 20;
-  config.ascent = true;
+  config.learning_rate = -1.0;
   const TrainLog log = train(net, train_set, test_set, config, rng);
   ASSERT_EQ(log.losses.size(), 20u);
   // From ln 2 ≈ 0.69, climbing drives the net to certainty in one class, where the other
@@ -361,13 +365,70 @@ TEST(TrainTest, NumericalGradientFollowsBackprop) {
   }
 }
 
-// A NaN loss stops training at that very iteration, marked as diverged, with no
-// evaluation after it (NaN pixels make the first loss NaN).
-TEST(TrainTest, StopsAtTheFirstNonFiniteLoss) {
-  Dataset train_set = two_blobs(40, 1);
-  const Dataset test_set = two_blobs(20, 2);
-  train_set.images.fill(std::numeric_limits<double>::quiet_NaN());
+// ---------------------------------------------------------------------------------------
+// train's plumbing (given): the schedule, the log, the checks
+
+// One loss per iteration; with 4 iterations an epoch, measured after updates 1, 5 and 9
+// (the book's i % 4 == 0, i from 0) and 10 (the end); the observer sees each as it happens.
+TEST(TrainProvidedTest, MeasuresOnTheBooksScheduleAndAtTheEnd) {
+  const Dataset train_set = two_blobs(40, 1), test_set = two_blobs(20, 2);
   TwoLayerNet net = small_net();
+  Rng rng(3);
+  std::vector<std::size_t> seen_iterations, seen_evaluations;
+  TrainObserver observer;
+  observer.on_iteration = [&](std::size_t i, double) { seen_iterations.push_back(i); };
+  observer.on_evaluation = [&](const Evaluation& e) { seen_evaluations.push_back(e.iteration); };
+  const TrainLog log = train(net, train_set, test_set, small_config(), rng, observer);
+
+  EXPECT_FALSE(log.diverged);
+  ASSERT_EQ(log.losses.size(), 10u);
+  EXPECT_EQ(seen_iterations, (std::vector<std::size_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+  ASSERT_EQ(log.evaluations.size(), 4u);
+  EXPECT_EQ(seen_evaluations, (std::vector<std::size_t>{1, 5, 9, 10}));
+  for (const Evaluation& e : log.evaluations) {
+    EXPECT_GE(e.train_accuracy, 0.0);
+    EXPECT_LE(e.train_accuracy, 1.0);
+    EXPECT_GE(e.test_accuracy, 0.0);
+    EXPECT_LE(e.test_accuracy, 1.0);
+  }
+}
+
+// Each evaluation's mean_loss averages the batch losses since the previous one:
+// iteration 1, then 2–5, 6–9 and 10.
+TEST(TrainProvidedTest, MeanLossAveragesTheLossesSinceTheLastEvaluation) {
+  const Dataset train_set = two_blobs(40, 1), test_set = two_blobs(20, 2);
+  TwoLayerNet net = small_net();
+  Rng rng(3);
+  const TrainLog log = train(net, train_set, test_set, small_config(), rng);
+  ASSERT_EQ(log.losses.size(), 10u);
+  ASSERT_EQ(log.evaluations.size(), 4u);
+  const auto& l = log.losses;
+  constexpr double kMeanTol = 1e-12;  // four sums and a division at most: rounding only
+  EXPECT_NEAR(log.evaluations[0].mean_loss, l[0], kMeanTol);
+  EXPECT_NEAR(log.evaluations[1].mean_loss, (l[1] + l[2] + l[3] + l[4]) / 4, kMeanTol);
+  EXPECT_NEAR(log.evaluations[2].mean_loss, (l[5] + l[6] + l[7] + l[8]) / 4, kMeanTol);
+  EXPECT_NEAR(log.evaluations[3].mean_loss, l[9], kMeanTol);
+}
+
+// The losses are train_step's, one after the other from the same rng.
+TEST(TrainProvidedTest, LossesAreTrainStepsInOrder) {
+  const Dataset train_set = two_blobs(40, 1), test_set = two_blobs(20, 2);
+  TwoLayerNet net = small_net(), replay = small_net();
+  Rng rng(3), replay_rng(3);
+  const TrainLog log = train(net, train_set, test_set, small_config(), rng);
+  ASSERT_EQ(log.losses.size(), 10u);
+  for (std::size_t i = 0; i < 10; ++i) {
+    EXPECT_EQ(log.losses[i], train_step(replay, train_set, small_config(), replay_rng))
+        << "iteration " << i + 1;
+  }
+}
+
+// A NaN loss stops training at that very iteration, marked as diverged, with no
+// evaluation after it (NaN weights make the first loss NaN).
+TEST(TrainProvidedTest, StopsAtTheFirstNonFiniteLoss) {
+  const Dataset train_set = two_blobs(40, 1), test_set = two_blobs(20, 2);
+  TwoLayerNet net = small_net();
+  net.params.W2.fill(std::numeric_limits<double>::quiet_NaN());
   Rng rng(3);
   std::size_t calls = 0;
   TrainObserver observer;
@@ -380,9 +441,9 @@ TEST(TrainTest, StopsAtTheFirstNonFiniteLoss) {
   EXPECT_TRUE(log.evaluations.empty());
 }
 
-// A batch larger than the training set, zero iterations, or an lr ≤ 0 is refused before
-// any step, leaving the net as it was.
-TEST(TrainTest, BadConfigurationThrowsBeforeAnyStep) {
+// A batch larger than the training set, zero iterations, an lr of 0, or images of another
+// size than the net's inputs are refused before any step, leaving the net as it was.
+TEST(TrainProvidedTest, BadConfigurationThrowsBeforeAnyStep) {
   const Dataset train_set = two_blobs(40, 1), test_set = two_blobs(20, 2);
   TwoLayerNet net = small_net();
   const TwoLayerParams before = net.params;
@@ -399,21 +460,48 @@ TEST(TrainTest, BadConfigurationThrowsBeforeAnyStep) {
   config = small_config();
   config.learning_rate = 0.0;
   EXPECT_THROW(train(net, train_set, test_set, config, rng), std::invalid_argument);
+  // A net of 9 inputs on 4-pixel images; then 3x3 test images for the 4-input net.
+  TwoLayerNet wider(9, 3, 2, 0.1, 5);
+  EXPECT_THROW(train(wider, train_set, test_set, small_config(), rng), std::invalid_argument);
+  Dataset big_test;
+  big_test.pixels.assign(9, 0);
+  big_test.labels = {1};
+  big_test.image_rows = big_test.image_cols = 3;
+  EXPECT_THROW(train(net, train_set, big_test, small_config(), rng), std::invalid_argument);
   EXPECT_EQ(net.params.W1, before.W1);
   EXPECT_EQ(net.params.b2, before.b2);
 }
 
 // ---------------------------------------------------------------------------------------
+// accuracy_on (given)
+
+// In chunks or all at once, the same count: on 2,500 images, across chunk boundaries, it
+// equals accuracy() over the whole set as one batch.
+TEST(AccuracyOnProvidedTest, EqualsAccuracyOfTheWholeSet) {
+  const Dataset data = two_blobs(2500, 4);
+  const TwoLayerNet net(4, 3, 2, 1.0, 8);  // large random weights: about half right
+  const double whole = net.accuracy(data.images(0, data.size()), one_hot(data.labels, 2));
+  EXPECT_EQ(accuracy_on(net, data), whole);
+  EXPECT_GT(whole, 0.0);
+  EXPECT_LT(whole, 1.0);
+}
+
+// An empty set has no accuracy.
+TEST(AccuracyOnProvidedTest, EmptySetThrows) {
+  const Dataset empty;
+  EXPECT_THROW(accuracy_on(small_net(), empty), std::invalid_argument);
+}
+
+// ---------------------------------------------------------------------------------------
 // train on real MNIST: the book's net and settings, 600 iterations (one of the book's
-// epochs), evaluated once at the end. To keep `make check CH=07` within a few seconds it
-// reads only the 10,000-image test file (a sixth of the reading and converting the
-// training file costs), trains on its first 8,000 images and measures on the other 2,000,
-// which it never trains on.
-Dataset rows_of(const Dataset& all, std::size_t begin, std::size_t end) {
+// epochs). To keep `make check CH=07` within a few seconds it reads only the 10,000-image
+// test file, trains on its first 8,000 images and measures on the other 2,000, which it
+// never trains on.
+Dataset images_of(const Dataset& all, std::size_t begin, std::size_t end) {
   Dataset part;
-  const std::size_t d = all.images.cols();
-  part.images = Matrix(end - begin, d);
-  std::copy(all.images.data() + begin * d, all.images.data() + end * d, part.images.data());
+  const std::size_t d = all.pixels_per_image();
+  part.pixels.assign(all.pixels.begin() + static_cast<std::ptrdiff_t>(begin * d),
+                     all.pixels.begin() + static_cast<std::ptrdiff_t>(end * d));
   part.labels.assign(all.labels.begin() + static_cast<std::ptrdiff_t>(begin),
                      all.labels.begin() + static_cast<std::ptrdiff_t>(end));
   part.image_rows = all.image_rows;
@@ -427,310 +515,28 @@ TEST(TrainMnistTest, OneEpochReachesTheBooksEarlyAccuracy) {
   }
   const Dataset all = load_mnist_pair("data/mnist/t10k-images-idx3-ubyte",
                                       "data/mnist/t10k-labels-idx1-ubyte");
-  const Dataset train_part = rows_of(all, 0, 8000);
-  const Dataset test_part = rows_of(all, 8000, 10000);
+  const Dataset train_part = images_of(all, 0, 8000);
+  const Dataset test_part = images_of(all, 8000, 10000);
   TwoLayerNet net(784, 50, 10, 0.01, 42);
   Rng rng(43);
   TrainConfig config;  // batch 100, lr 0.1: the book's
   config.iterations = 600;
-  config.iterations_per_epoch = 600;  // one evaluation, at the end
+  config.iterations_per_epoch = 600;  // measured after iteration 1 and at the end
   const TrainLog log = train(net, train_part, test_part, config, rng);
   ASSERT_FALSE(log.diverged);
   ASSERT_EQ(log.losses.size(), 600u);
-  ASSERT_EQ(log.evaluations.size(), 1u);
-  // The book's curve: test accuracy ≈ 0.78 after one epoch of 600 iterations (this run:
-  // 0.8305). 0.70 leaves room for another seed's batches, while a net that did not learn
-  // (a wrong sign, a forgotten update, the same batch every time) stays far below:
-  // chance is 0.10.
+  ASSERT_EQ(log.evaluations.size(), 2u);
+  // The book's curve: test accuracy ≈ 0.78 after one epoch of 600 iterations. 0.70 leaves
+  // room for another seed's batches, while a net that did not learn (a wrong sign, a
+  // forgotten update, the same batch every time) stays far below: chance is 0.10.
   constexpr double kMinTestAccuracy = 0.70;
   EXPECT_GE(log.evaluations.back().test_accuracy, kMinTestAccuracy);
   // The batch loss starts at ln 10 ≈ 2.30; by now the mean over the last 100 batches is
-  // about 1 (this run: 0.93; the book's loss curve is near 1 after ~600 iterations).
+  // about 1 (the book's loss curve is near 1 after ~600 iterations).
   constexpr double kMaxLateLoss = 1.2;
   double late = 0.0;
   for (std::size_t i = 500; i < 600; ++i) late += log.losses[i];
   EXPECT_LT(late / 100.0, kMaxLateLoss);
-}
-
-// ---------------------------------------------------------------------------------------
-// train_fast (given, fast.h): train's log, weights and observer calls, up to rounding. It
-// draws with your choose_batch and is compared with your train: these fail until those work.
-
-// The two-class task with its dark pixels set to exactly 0, as most of MNIST's are: the
-// fast loop skips them, and must still give the same numbers.
-Dataset two_blobs_with_zeros(std::size_t n, std::uint64_t seed) {
-  Dataset data = two_blobs(n, seed);
-  for (std::size_t k = 0; k < data.images.size(); ++k)
-    if (data.images.data()[k] < 0.5) data.images.data()[k] = 0.0;
-  return data;
-}
-
-// A run's log, final weights, observer calls in order ("i3" an iteration, "e4" an
-// evaluation), and the batch Rng's next draw (where the run left it).
-struct TrainRun {
-  TrainLog log;
-  TwoLayerParams params;
-  std::string calls;
-  std::size_t next_draw = 0;
-};
-TrainObserver recorder(std::string& calls) {
-  TrainObserver o;
-  o.on_iteration = [&calls](std::size_t i, double) { calls += "i" + std::to_string(i) + " "; };
-  o.on_evaluation = [&calls](const Evaluation& e) {
-    calls += "e" + std::to_string(e.iteration) + " ";
-  };
-  return o;
-}
-TrainRun plain_run(const Dataset& train_set, const Dataset& test_set, const TrainConfig& config) {
-  TrainRun r;
-  TwoLayerNet net = small_net();
-  Rng rng(3);
-  r.log = train(net, train_set, test_set, config, rng, recorder(r.calls));
-  r.params = net.params;
-  r.next_draw = rng.below(1000000);
-  return r;
-}
-TrainRun fast_run(const Dataset& train_set, const Dataset& test_set, const TrainConfig& config,
-                  std::size_t threads) {
-  TrainRun r;
-  TwoLayerNet net = small_net();
-  Rng rng(3);
-  r.log = train_fast(net, train_set, test_set, config, rng, recorder(r.calls), threads);
-  r.params = net.params;
-  r.next_draw = rng.below(1000000);
-  return r;
-}
-
-// How far the fast loop may drift from train: its exp differs from std::exp by up to 1 unit
-// in the last place (~1e-16 relative), x·W1 is added up in two halves and then the halves
-// added (another rounding), and steps carry such differences along without growing them much (measured on MNIST: batch
-// losses within 9e-16 of train's over the whole 10,000-iteration default run).
-constexpr double kFastDriftTol = 1e-12;
-
-void expect_near_matrix(const Matrix& a, const Matrix& b, const std::string& name) {
-  ASSERT_TRUE(a.same_shape(b)) << name << ": " << a.shape() << " vs " << b.shape();
-  EXPECT_LE(max_abs_diff(a, b), kFastDriftTol) << name;
-}
-
-// Everything a run produces, up to rounding: losses and weights within kFastDriftTol,
-// accuracies (counts of correct rows) and observer calls equal, Rng left in the same place.
-void expect_up_to_rounding(const TrainRun& fast, const TrainRun& plain) {
-  ASSERT_EQ(fast.log.losses.size(), plain.log.losses.size());
-  for (std::size_t i = 0; i < plain.log.losses.size(); ++i) {
-    EXPECT_NEAR(fast.log.losses[i], plain.log.losses[i], kFastDriftTol) << "iteration " << i + 1;
-  }
-  ASSERT_EQ(fast.log.evaluations.size(), plain.log.evaluations.size());
-  for (std::size_t k = 0; k < plain.log.evaluations.size(); ++k) {
-    const Evaluation &a = fast.log.evaluations[k], &b = plain.log.evaluations[k];
-    EXPECT_EQ(a.iteration, b.iteration) << "evaluation " << k;
-    EXPECT_NEAR(a.mean_loss, b.mean_loss, kFastDriftTol) << "evaluation " << k;
-    EXPECT_EQ(a.train_accuracy, b.train_accuracy) << "evaluation " << k;
-    EXPECT_EQ(a.test_accuracy, b.test_accuracy) << "evaluation " << k;
-  }
-  EXPECT_EQ(fast.log.diverged, plain.log.diverged);
-  expect_near_matrix(fast.params.W1, plain.params.W1, "W1");
-  expect_near_matrix(fast.params.b1, plain.params.b1, "b1");
-  expect_near_matrix(fast.params.W2, plain.params.W2, "W2");
-  expect_near_matrix(fast.params.b2, plain.params.b2, "b2");
-  EXPECT_EQ(fast.calls, plain.calls);
-  EXPECT_EQ(fast.next_draw, plain.next_draw);
-}
-
-// Exactly equal runs, to the last bit.
-void expect_identical(const TrainRun& a, const TrainRun& b) {
-  EXPECT_EQ(a.log.losses, b.log.losses);
-  ASSERT_EQ(a.log.evaluations.size(), b.log.evaluations.size());
-  for (std::size_t k = 0; k < a.log.evaluations.size(); ++k) {
-    EXPECT_EQ(a.log.evaluations[k].mean_loss, b.log.evaluations[k].mean_loss) << "evaluation " << k;
-    EXPECT_EQ(a.log.evaluations[k].train_accuracy, b.log.evaluations[k].train_accuracy);
-    EXPECT_EQ(a.log.evaluations[k].test_accuracy, b.log.evaluations[k].test_accuracy);
-  }
-  EXPECT_EQ(a.params.W1, b.params.W1);
-  EXPECT_EQ(a.params.b1, b.params.b1);
-  EXPECT_EQ(a.params.W2, b.params.W2);
-  EXPECT_EQ(a.params.b2, b.params.b2);
-  EXPECT_EQ(a.calls, b.calls);
-}
-
-// On one thread and on two: train's results up to rounding, the observer called in
-// train's order, the Rng left where train leaves it.
-TEST(FastTrainProvidedTest, GivesTrainsResultsUpToRounding) {
-  const Dataset train_set = two_blobs(40, 1), test_set = two_blobs(20, 2);
-  TrainConfig config = small_config();
-  config.iterations = 30;
-  const TrainRun plain = plain_run(train_set, test_set, config);
-  ASSERT_EQ(plain.log.losses.size(), 30u);
-  expect_up_to_rounding(fast_run(train_set, test_set, config, 1), plain);
-  expect_up_to_rounding(fast_run(train_set, test_set, config, 2), plain);
-}
-
-// The number of threads changes no bit of any result: each number is computed by one
-// thread, in the same order whatever the split.
-TEST(FastTrainProvidedTest, ResultsDoNotDependOnTheNumberOfThreads) {
-  const Dataset train_set = two_blobs_with_zeros(40, 1), test_set = two_blobs_with_zeros(20, 2);
-  TrainConfig config = small_config();
-  config.iterations = 30;
-  const TrainRun one = fast_run(train_set, test_set, config, 1);
-  expect_identical(fast_run(train_set, test_set, config, 2), one);
-  expect_identical(fast_run(train_set, test_set, config, 3), one);
-}
-
-// Zero pixels (skipped by the fast kernels) and an ascent (a negative step) change nothing
-// beyond rounding.
-TEST(FastTrainProvidedTest, ZeroPixelsAndAscentGiveTrainsResultsUpToRounding) {
-  const Dataset train_set = two_blobs_with_zeros(40, 1), test_set = two_blobs_with_zeros(20, 2);
-  TrainConfig config = small_config();
-  config.iterations = 12;
-  expect_up_to_rounding(fast_run(train_set, test_set, config, 2),
-                        plain_run(train_set, test_set, config));
-  config.ascent = true;
-  expect_up_to_rounding(fast_run(train_set, test_set, config, 2),
-                        plain_run(train_set, test_set, config));
-}
-
-// A NaN loss stops it at that iteration, like train: diverged, no evaluation after it.
-TEST(FastTrainProvidedTest, StopsAtTheFirstNonFiniteLossLikeTrain) {
-  Dataset train_set = two_blobs(40, 1);
-  const Dataset test_set = two_blobs(20, 2);
-  train_set.images.fill(std::numeric_limits<double>::quiet_NaN());
-  const TrainRun fast = fast_run(train_set, test_set, small_config(), 2);
-  EXPECT_TRUE(fast.log.diverged);
-  ASSERT_EQ(fast.log.losses.size(), 1u);
-  EXPECT_TRUE(std::isnan(fast.log.losses[0]));
-  EXPECT_TRUE(fast.log.evaluations.empty());
-  EXPECT_EQ(fast.calls, "i1 ");
-  // The next batch was already drawn, from a copy: the caller's Rng is where train leaves it.
-  EXPECT_EQ(fast.next_draw, plain_run(train_set, test_set, small_config()).next_draw);
-}
-
-// With the numerical gradient it follows train's numerical path: the two gradients differ
-// by rounding only (~1e-11 relative, see FastNumericalGradientProvidedTest), and ten
-// steps of lr 1 keep the losses within 1e-9.
-TEST(FastTrainProvidedTest, NumericalGradientFollowsTrainsNumericalPath) {
-  const Dataset train_set = two_blobs(40, 1), test_set = two_blobs(20, 2);
-  TrainConfig config = small_config();
-  config.gradient = GradientMethod::numerical;
-  const TrainRun plain = plain_run(train_set, test_set, config);
-  const TrainRun fast = fast_run(train_set, test_set, config, 2);
-  ASSERT_EQ(fast.log.losses.size(), plain.log.losses.size());
-  constexpr double kRoundingPathTol = 1e-9;
-  for (std::size_t i = 0; i < plain.log.losses.size(); ++i) {
-    EXPECT_NEAR(fast.log.losses[i], plain.log.losses[i], kRoundingPathTol) << "iteration " << i + 1;
-  }
-  EXPECT_EQ(fast.calls, plain.calls);
-}
-
-// The same bad configurations as train's are refused before any step.
-TEST(FastTrainProvidedTest, BadConfigurationThrowsBeforeAnyStep) {
-  const Dataset train_set = two_blobs(40, 1), test_set = two_blobs(20, 2);
-  TwoLayerNet net = small_net();
-  const TwoLayerParams before = net.params;
-  Rng rng(3);
-  TrainConfig config = small_config();
-  config.batch_size = 41;
-  EXPECT_THROW(train_fast(net, train_set, test_set, config, rng), std::invalid_argument);
-  config = small_config();
-  config.batch_size = 0;
-  EXPECT_THROW(train_fast(net, train_set, test_set, config, rng), std::invalid_argument);
-  config = small_config();
-  config.iterations = 0;
-  EXPECT_THROW(train_fast(net, train_set, test_set, config, rng), std::invalid_argument);
-  config = small_config();
-  config.learning_rate = 0.0;
-  EXPECT_THROW(train_fast(net, train_set, test_set, config, rng), std::invalid_argument);
-  EXPECT_THROW(train_fast(net, train_set, test_set, small_config(), rng, {}, 0),
-               std::invalid_argument);
-  EXPECT_EQ(net.params.W1, before.W1);
-  EXPECT_EQ(net.params.b2, before.b2);
-}
-
-// Bad data is refused before any step too, with an exception (never a crash in a helper
-// thread): images whose width is not the net's input size, a label with no class.
-TEST(FastTrainProvidedTest, BadDataThrowsBeforeAnyStep) {
-  const Dataset train_set = two_blobs(40, 1), test_set = two_blobs(20, 2);
-  TwoLayerNet net = small_net();
-  const TwoLayerParams before = net.params;
-  Rng rng(3);
-  Dataset narrow = test_set;
-  narrow.images = Matrix(20, train_set.images.cols() - 1);
-  EXPECT_THROW(train_fast(net, train_set, narrow, small_config(), rng), std::invalid_argument);
-  Dataset mislabelled = train_set;
-  mislabelled.labels[7] = 2;  // the net has 2 classes: 0 and 1
-  EXPECT_THROW(train_fast(net, mislabelled, test_set, small_config(), rng), std::invalid_argument);
-  EXPECT_EQ(net.params.W1, before.W1);
-  EXPECT_EQ(net.params.b2, before.b2);
-}
-
-// ---------------------------------------------------------------------------------------
-// numerical_gradient_fast (given, fast.h): chapter 6's numerical_gradient up to rounding.
-
-// Both are central differences with the same h on the same loss, so their truncation
-// errors are the same; they differ in rounding only. The plain one subtracts two whole
-// losses, each rounded to ~ε·|L| ≈ 3e-16, and divides by 2h = 2e-4: ~1e-12 of noise per
-// entry, against a largest entry of ~0.1 here, so ~1e-11 (measured: under 1e-10 over 5
-// seeds). A nudge applied to the wrong sample or unit, or a missing term of the chain,
-// misses by 1e-3 or more.
-constexpr double kFastNumericalTol = 1e-8;
-
-// B samples of D inputs, about 70% of them 0 like MNIST's pixels, the rest in (0, 1], and
-// one-hot labels of K classes; a net 0.5·N(0,1) so that every layer matters.
-struct GradientCase {
-  TwoLayerNet net;
-  Matrix x, t;
-};
-GradientCase gradient_case(std::size_t D, std::size_t H, std::size_t K, std::size_t B,
-                           std::uint64_t seed) {
-  GradientCase c{TwoLayerNet(D, H, K, 0.5, seed), Matrix(B, D), Matrix(B, K)};
-  Rng rng(seed + 1);
-  for (std::size_t k = 0; k < c.x.size(); ++k) {
-    const double v = rng.uniform();
-    c.x.data()[k] = rng.uniform() < 0.7 ? 0.0 : v;
-  }
-  for (std::size_t i = 0; i < B; ++i) c.t(i, rng.below(K)) = 1.0;
-  for (std::size_t j = 0; j < H; ++j) c.net.params.b1(0, j) = 0.1 * rng.normal();
-  for (std::size_t k = 0; k < K; ++k) c.net.params.b2(0, k) = 0.1 * rng.normal();
-  return c;
-}
-
-// Every entry of all four gradients agrees with chapter 6's numerical_gradient.
-TEST(FastNumericalGradientProvidedTest, MatchesChapter6NumericalGradient) {
-  GradientCase c = gradient_case(20, 6, 4, 8, 7);
-  const TwoLayerParams fast = numerical_gradient_fast(c.net, c.x, c.t);
-  const TwoLayerParams plain = c.net.numerical_gradient(c.x, c.t);
-  ASSERT_TRUE(fast.W1.same_shape(plain.W1));
-  ASSERT_TRUE(fast.b1.same_shape(plain.b1));
-  ASSERT_TRUE(fast.W2.same_shape(plain.W2));
-  ASSERT_TRUE(fast.b2.same_shape(plain.b2));
-  EXPECT_LT(relative_error(fast.W1, plain.W1).relative_error, kFastNumericalTol);
-  EXPECT_LT(relative_error(fast.b1, plain.b1).relative_error, kFastNumericalTol);
-  EXPECT_LT(relative_error(fast.W2, plain.W2).relative_error, kFastNumericalTol);
-  EXPECT_LT(relative_error(fast.b2, plain.b2).relative_error, kFastNumericalTol);
-}
-
-// A pixel that is 0 in every sample cannot move the loss: its row of ∂L/∂W1 is exactly 0.
-TEST(FastNumericalGradientProvidedTest, PixelZeroInEverySampleHasZeroGradient) {
-  GradientCase c = gradient_case(20, 6, 4, 8, 9);
-  for (std::size_t i = 0; i < c.x.rows(); ++i) c.x(i, 3) = 0.0;
-  const TwoLayerParams fast = numerical_gradient_fast(c.net, c.x, c.t);
-  for (std::size_t j = 0; j < 6; ++j) EXPECT_EQ(fast.W1(3, j), 0.0);
-}
-
-// The net's parameters are read, never nudged in place: they stay bit for bit.
-TEST(FastNumericalGradientProvidedTest, LeavesTheNetUnchanged) {
-  GradientCase c = gradient_case(20, 6, 4, 8, 11);
-  const TwoLayerParams before = c.net.params;
-  numerical_gradient_fast(c.net, c.x, c.t);
-  EXPECT_EQ(c.net.params.W1, before.W1);
-  EXPECT_EQ(c.net.params.b1, before.b1);
-  EXPECT_EQ(c.net.params.W2, before.W2);
-  EXPECT_EQ(c.net.params.b2, before.b2);
-}
-
-// x and t that do not fit the net are refused, as the plain loss refuses them.
-TEST(FastNumericalGradientProvidedTest, ShapeMismatchThrows) {
-  GradientCase c = gradient_case(20, 6, 4, 8, 13);
-  EXPECT_THROW(numerical_gradient_fast(c.net, Matrix(8, 19), c.t), std::invalid_argument);
-  EXPECT_THROW(numerical_gradient_fast(c.net, c.x, Matrix(8, 3)), std::invalid_argument);
 }
 
 }  // namespace

@@ -3,10 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include "common/parallel.h"
+#include "common/random.h"
+
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -184,6 +188,124 @@ TEST(MatrixTest, RowBuildsARowVector) {
 // max_abs_diff finds the largest gap.
 TEST(MaxAbsDiffTest, FindsTheLargestGap) {
   EXPECT_NEAR(max_abs_diff(Matrix{{1, 2}}, Matrix{{1.5, -1}}), 3.0, kExactTol);
+}
+
+// ---- the product, fast: the same bits as the textbook triple loop ----
+
+// The textbook product, C(i,j) = Σ_p A(i,p)·B(p,j) summed in the order p = 0, 1, …: the
+// reference the fast product must equal bit for bit (no term skipped, no copy avoided).
+Matrix textbook_product(const Matrix& a, const Matrix& b) {
+  Matrix c(a.rows(), b.cols());
+  for (std::size_t i = 0; i < a.rows(); ++i)
+    for (std::size_t j = 0; j < b.cols(); ++j)
+      for (std::size_t p = 0; p < a.cols(); ++p) c(i, j) += a(i, p) * b(p, j);
+  return c;
+}
+
+// (rows, cols) of N(0,1) draws with about `zeros` of them set to exactly 0, as the blank
+// pixels of a digit are.
+Matrix with_zeros(std::size_t rows, std::size_t cols, double zeros, std::uint64_t seed) {
+  Rng rng(seed);
+  Matrix m = randn(rows, cols, rng);
+  for (std::size_t k = 0; k < m.size(); ++k)
+    if (rng.uniform() < zeros) m.data()[k] = 0.0;
+  return m;
+}
+
+// Skipping the zero entries of the left factor, and handing four rows of B at a time,
+// changes no bit: for every width and depth around the kernel's steps of four.
+TEST(MatmulTest, EqualsTheTextbookLoopBitForBit) {
+  for (std::size_t k : {1, 3, 4, 5, 8, 13}) {
+    for (std::size_t m : {1, 2, 7, 50}) {
+      const Matrix a = with_zeros(6, k, 0.6, 10 * k + m), b = with_zeros(k, m, 0.0, k + m);
+      EXPECT_EQ(a * b, textbook_product(a, b)) << "k = " << k << ", m = " << m;
+    }
+  }
+}
+
+// A product big enough to be shared between threads gives the same bits on 1, 2 and 3
+// threads: each row of the result is one thread's, computed the same way.
+TEST(MatmulTest, ResultDoesNotDependOnTheThreadCount) {
+  const Matrix a = with_zeros(257, 300, 0.8, 1), b = with_zeros(300, 50, 0.0, 2);
+  const std::size_t before = parallel_threads();
+  set_parallel_threads(1);
+  const Matrix one = a * b;
+  set_parallel_threads(2);
+  const Matrix two = a * b;
+  set_parallel_threads(3);
+  const Matrix three = a * b;
+  set_parallel_threads(before);
+  EXPECT_EQ(one, two);
+  EXPECT_EQ(one, three);
+  EXPECT_EQ(one, textbook_product(a, b));
+}
+
+// transpose(a) * b reads a where it lies, and gives the product of the copy bit for bit;
+// so do a * transpose(b) and transpose(a) * transpose(b).
+TEST(TransposeTest, ProductsWithTheViewEqualProductsWithTheCopy) {
+  const Matrix x = with_zeros(100, 30, 0.8, 3), d = with_zeros(100, 7, 0.0, 4);
+  const Matrix w = with_zeros(9, 7, 0.0, 5), v = with_zeros(30, 9, 0.0, 6);
+  const Matrix xt = transpose(x), wt = transpose(w), vt = transpose(v);
+  EXPECT_EQ(transpose(x) * d, textbook_product(xt, d));
+  EXPECT_EQ(d * transpose(w), textbook_product(d, wt));
+  EXPECT_EQ(transpose(v) * transpose(x), textbook_product(vt, xt));
+}
+
+// The view has the transpose's shape, and a shape mismatch through it names that shape.
+TEST(TransposeTest, ViewHasTheTransposedShape) {
+  const Matrix x(100, 784), d(50, 100);
+  const Transposed view = transpose(x);
+  EXPECT_EQ(view.rows(), 784u);
+  EXPECT_EQ(view.cols(), 100u);
+  EXPECT_EQ(view.shape(), "(784x100)");
+  ExpectThrowMentioning<std::invalid_argument>([&] { (void)(transpose(x) * d); },
+                                               {"(784x100)", "(50x100)", "left.cols 100"});
+}
+
+// ---- gather_rows, row_range ----
+
+// The rows asked for, in that order, repeats repeated: numpy's a[[2, 0, 2]].
+TEST(GatherRowsTest, PicksRowsInOrderWithRepeats) {
+  const Matrix a = {{1, 2}, {3, 4}, {5, 6}};
+  EXPECT_EQ(gather_rows(a, {2, 0, 2}), (Matrix{{5, 6}, {1, 2}, {5, 6}}));
+  EXPECT_EQ(gather_rows(a, {}).rows(), 0u);
+}
+
+// An index past the last row is refused in every build, naming it.
+TEST(GatherRowsTest, IndexOutsideThrows) {
+  ExpectThrowMentioning<std::out_of_range>([] { (void)gather_rows(Matrix(3, 2), {0, 3}); },
+                                           {"index 3", "position 1", "(3x2)"});
+}
+
+// Rows begin … end−1, numpy's a[1:3]; a range past the end is refused.
+TEST(RowRangeTest, TakesTheRowsBetween) {
+  const Matrix a = {{1, 2}, {3, 4}, {5, 6}};
+  EXPECT_EQ(row_range(a, 1, 3), (Matrix{{3, 4}, {5, 6}}));
+  EXPECT_EQ(row_range(a, 2, 2).rows(), 0u);
+  EXPECT_THROW((void)row_range(a, 2, 4), std::out_of_range);
+  EXPECT_THROW((void)row_range(a, 2, 1), std::out_of_range);
+}
+
+// ---- randn ----
+
+// Row after row, one rng.normal() per entry: the same seed, the same matrix.
+TEST(RandnTest, FillsRowAfterRowFromTheRng) {
+  Rng rng(7), reference(7);
+  const Matrix m = randn(2, 3, rng);
+  ASSERT_EQ(m.rows(), 2u);
+  ASSERT_EQ(m.cols(), 3u);
+  for (std::size_t k = 0; k < 6; ++k) EXPECT_EQ(m.data()[k], reference.normal()) << "entry " << k;
+}
+
+// Standard normal: over 100,000 draws the mean is near 0 and the variance near 1.
+TEST(RandnTest, DrawsAreStandardNormal) {
+  Rng rng(1);
+  const Matrix m = randn(1000, 100, rng);
+  const double mean = sum(m) / 1e5;
+  const double variance = sum(hadamard(m, m)) / 1e5 - mean * mean;
+  constexpr double kSamplingTol = 0.02;  // 5 standard errors of 100,000 draws (1/√1e5 ≈ 0.003)
+  EXPECT_NEAR(mean, 0.0, kSamplingTol);
+  EXPECT_NEAR(variance, 1.0, kSamplingTol);
 }
 
 }  // namespace

@@ -231,47 +231,21 @@ TEST_F(ReadIdxImagesTest, AbsurdSideIsRejected) {
 
 // ---- read_idx_images: valid files ----
 
-// A file of N images of r x c pixels becomes an (N, r·c) matrix.
-TEST_F(ReadIdxImagesTest, ShapeIsCountByPixels) {
+// A file of N images of r x c pixels reads back as N, r, c and N·r·c pixel bytes.
+TEST_F(ReadIdxImagesTest, ReadsCountAndImageSize) {
   const std::string file = write("ok", images_file(3, 2, 4, std::vector<unsigned char>(24)));
-  const Matrix images = read_idx_images(file);
-  ASSERT_EQ(images.rows(), 3u);
-  ASSERT_EQ(images.cols(), 8u);
+  const IdxImages images = read_idx_images(file);
+  EXPECT_EQ(images.count, 3u);
+  EXPECT_EQ(images.rows, 2u);
+  EXPECT_EQ(images.cols, 4u);
+  EXPECT_EQ(images.pixels.size(), 24u);
 }
 
-// The image size from the header reaches the caller.
-TEST_F(ReadIdxImagesTest, ReportsImageSize) {
-  const std::string file = write("ok", images_file(3, 2, 4, std::vector<unsigned char>(24)));
-  std::size_t rows = 0;
-  std::size_t cols = 0;
-  read_idx_images(file, &rows, &cols);
-  EXPECT_EQ(rows, 2u);
-  EXPECT_EQ(cols, 4u);
-}
-
-// Pixel = byte / 255: 0 → 0, 51 → 0.2, 255 → 1.
-TEST_F(ReadIdxImagesTest, PixelIsByteOver255) {
-  constexpr double kPixelTol = 1e-15;  // one rounding of byte / 255.0
-  const std::string file = write("ok", images_file(1, 1, 3, {0, 51, 255}));
-  const Matrix images = read_idx_images(file);
-  ASSERT_EQ(images.cols(), 3u);
-  EXPECT_EQ(images(0, 0), 0.0);
-  EXPECT_NEAR(images(0, 1), 0.2, kPixelTol);
-  EXPECT_EQ(images(0, 2), 1.0);
-}
-
-// Image n is row n, its pixels row after row, in file order.
-TEST_F(ReadIdxImagesTest, KeepsFileOrder) {
-  // 2 images of 2x2: image 0 has bytes 0..3, image 1 has bytes 4..7, times 10.
-  const std::string file = write("ok", images_file(2, 2, 2, {0, 10, 20, 30, 40, 50, 60, 70}));
-  const Matrix images = read_idx_images(file);
-  ASSERT_EQ(images.rows(), 2u);
-  ASSERT_EQ(images.cols(), 4u);
-  for (std::size_t n = 0; n < 2; ++n) {
-    for (std::size_t j = 0; j < 4; ++j) {
-      EXPECT_EQ(images(n, j), (10.0 * (4 * n + j)) / 255.0) << "image " << n << " pixel " << j;
-    }
-  }
+// The pixels are the file's bytes, in file order: image n's, row after row, then n + 1's.
+TEST_F(ReadIdxImagesTest, KeepsTheBytesInFileOrder) {
+  const std::string file = write("ok", images_file(2, 2, 2, {0, 10, 20, 30, 40, 50, 60, 255}));
+  const IdxImages images = read_idx_images(file);
+  EXPECT_EQ(images.pixels, (std::vector<std::uint8_t>{0, 10, 20, 30, 40, 50, 60, 255}));
 }
 
 // ---- read_idx_labels ----
@@ -323,15 +297,11 @@ TEST_F(ReadIdxLabelsTest, MissingFileIsNamed) {
 
 // Bytes in memory read back as a file of the same bytes does.
 TEST(ParseIdxImagesTest, ParsesLikeTheFileReader) {
-  std::size_t rows = 0;
-  std::size_t cols = 0;
-  const Matrix images =
-      parse_idx_images(images_file(2, 1, 2, {0, 51, 255, 0}), "mem", &rows, &cols);
-  ASSERT_EQ(images.rows(), 2u);
-  ASSERT_EQ(images.cols(), 2u);
-  EXPECT_EQ(rows, 1u);
-  EXPECT_EQ(cols, 2u);
-  EXPECT_EQ(images(1, 0), 1.0);
+  const IdxImages images = parse_idx_images(images_file(2, 1, 2, {0, 51, 255, 0}), "mem");
+  EXPECT_EQ(images.count, 2u);
+  EXPECT_EQ(images.rows, 1u);
+  EXPECT_EQ(images.cols, 2u);
+  EXPECT_EQ(images.pixels, (std::vector<std::uint8_t>{0, 51, 255, 0}));
 }
 
 // A broken header is named by the name given, with the hint.
@@ -367,11 +337,10 @@ TEST_F(LoadMnistPairTest, PairsImagesWithLabels) {
   const std::string images = write("images", images_file(2, 1, 2, {0, 255, 255, 0}));
   const std::string labels = write("labels", labels_file({3, 8}));
   const Dataset data = load_mnist_pair(images, labels);
-  ASSERT_EQ(data.images.rows(), 2u);
-  ASSERT_EQ(data.labels.size(), 2u);
+  ASSERT_EQ(data.size(), 2u);
   EXPECT_EQ(data.image_rows, 1u);
   EXPECT_EQ(data.image_cols, 2u);
-  EXPECT_EQ(data.images(1, 0), 1.0);
+  EXPECT_EQ(data.pixels, (std::vector<std::uint8_t>{0, 255, 255, 0}));
   EXPECT_EQ(data.labels[1], 8u);
 }
 
@@ -393,6 +362,18 @@ TEST_F(LoadMnistTest, ReadsTheFourCanonicalFiles) {
   const Mnist mnist = load_mnist(dir_.string());
   EXPECT_EQ(mnist.train.labels, (std::vector<std::size_t>{1, 2, 3}));
   EXPECT_EQ(mnist.test.labels, (std::vector<std::size_t>{4, 5}));
+}
+
+// Test images of another size than the training images name both files.
+TEST_F(LoadMnistTest, TestImagesOfAnotherSizeNameBothFiles) {
+  write("train-images-idx3-ubyte", images_file(1, 2, 2, {0, 0, 0, 0}));
+  write("train-labels-idx1-ubyte", labels_file({1}));
+  write("t10k-images-idx3-ubyte", images_file(1, 1, 2, {0, 0}));
+  write("t10k-labels-idx1-ubyte", labels_file({4}));
+  const std::string message = data_error_message([&] { load_mnist(dir_.string()); });
+  EXPECT_TRUE(Contains(message, path("t10k-images-idx3-ubyte") + " holds images of 1x2 pixels, but " +
+                                    path("train-images-idx3-ubyte") + " holds 2x2"));
+  EXPECT_TRUE(EndsWithHint(message));
 }
 
 // A directory without the files names the first file it looked for.
@@ -423,16 +404,16 @@ std::optional<Mnist> LoadMnistRealDataTest::mnist_;
 
 // The training set is 60,000 images of 28x28 = 784 pixels.
 TEST_F(LoadMnistRealDataTest, TrainingSetIs60000By784) {
-  ASSERT_EQ(mnist_->train.images.rows(), 60000u);
-  ASSERT_EQ(mnist_->train.images.cols(), 784u);
-  EXPECT_EQ(mnist_->train.labels.size(), 60000u);
+  ASSERT_EQ(mnist_->train.size(), 60000u);
+  ASSERT_EQ(mnist_->train.pixels_per_image(), 784u);
+  EXPECT_EQ(mnist_->train.pixels.size(), 60000u * 784u);
 }
 
 // The test set is 10,000 images of 784 pixels.
 TEST_F(LoadMnistRealDataTest, TestSetIs10000By784) {
-  ASSERT_EQ(mnist_->test.images.rows(), 10000u);
-  ASSERT_EQ(mnist_->test.images.cols(), 784u);
-  EXPECT_EQ(mnist_->test.labels.size(), 10000u);
+  ASSERT_EQ(mnist_->test.size(), 10000u);
+  ASSERT_EQ(mnist_->test.pixels_per_image(), 784u);
+  EXPECT_EQ(mnist_->test.pixels.size(), 10000u * 784u);
 }
 
 // The first training image is the famous 5 (the book's Figure 3-24).
@@ -443,14 +424,63 @@ TEST_F(LoadMnistRealDataTest, FirstTrainingLabelIsFive) {
 // The first test image is a 7.
 TEST_F(LoadMnistRealDataTest, FirstTestLabelIsSeven) { EXPECT_EQ(mnist_->test.labels.at(0), 7u); }
 
-// Every pixel of both sets lies in [0, 1].
-TEST_F(LoadMnistRealDataTest, EveryPixelIsInUnitInterval) {
-  for (const Matrix* images : {&mnist_->train.images, &mnist_->test.images}) {
-    const double* x = images->data();
-    std::size_t outside = 0;
-    for (std::size_t i = 0; i < images->size(); ++i) outside += (x[i] < 0.0 || x[i] > 1.0);
-    EXPECT_EQ(outside, 0u);
+// About 19% of MNIST's pixels carry ink (the rest are exactly 0), and some are full ink,
+// 255: the bytes are the file's, not decoded into something else.
+TEST_F(LoadMnistRealDataTest, MostPixelsAreBlankAndSomeFullInk) {
+  std::size_t ink = 0, full = 0;
+  for (std::uint8_t b : mnist_->train.pixels) {
+    ink += b != 0;
+    full += b == 255;
   }
+  const double share = static_cast<double>(ink) / static_cast<double>(mnist_->train.pixels.size());
+  constexpr double kLowInk = 0.15, kHighInk = 0.25;  // MNIST's training set: 19.1% nonzero
+  EXPECT_GT(share, kLowInk);
+  EXPECT_LT(share, kHighInk);
+  EXPECT_GT(full, 0u);
+}
+
+// ---- Dataset::images ----
+
+// Two 1x2 images and their labels.
+Dataset two_images() {
+  Dataset data;
+  data.pixels = {0, 51, 255, 102};
+  data.labels = {3, 8};
+  data.image_rows = 1;
+  data.image_cols = 2;
+  return data;
+}
+
+// Pixel = byte / 255: 0 → 0, 51 → 0.2, 255 → 1; rows in the order asked, repeats repeated.
+TEST(DatasetImagesTest, GathersRowsAsByteOver255) {
+  constexpr double kPixelTol = 1e-15;  // one rounding of byte / 255.0
+  const Matrix x = two_images().images({1, 0, 1});
+  ASSERT_EQ(x.rows(), 3u);
+  ASSERT_EQ(x.cols(), 2u);
+  EXPECT_EQ(x(0, 0), 1.0);
+  EXPECT_NEAR(x(0, 1), 0.4, kPixelTol);
+  EXPECT_EQ(x(1, 0), 0.0);
+  EXPECT_NEAR(x(1, 1), 0.2, kPixelTol);
+  EXPECT_EQ(x(2, 0), 1.0);
+}
+
+// A range of images is the same as gathering its indices.
+TEST(DatasetImagesTest, RangeEqualsGatherOfItsIndices) {
+  EXPECT_EQ(two_images().images(0, 2), two_images().images({0, 1}));
+  EXPECT_EQ(two_images().images(1, 1).rows(), 0u);
+}
+
+// An index past the last image, or a range past the end, is refused.
+TEST(DatasetImagesTest, IndexOutsideThrows) {
+  EXPECT_THROW(two_images().images({2}), std::out_of_range);
+  EXPECT_THROW(two_images().images(1, 3), std::out_of_range);
+}
+
+// Pixels that do not add up to whole images are refused, not read past.
+TEST(DatasetImagesTest, PixelsForFewerImagesThanLabelsThrow) {
+  Dataset data = two_images();
+  data.pixels.pop_back();
+  EXPECT_THROW(data.images({0}), std::invalid_argument);
 }
 
 // ---- one_hot ----

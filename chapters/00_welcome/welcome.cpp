@@ -2,11 +2,12 @@
 #include "chapters/00_welcome/welcome.h"
 
 #include <stdexcept>
+#include <string>
 
 #include "common/not_implemented.h"
 
 // The mean of all entries: mean(a) = (1 / size) Σ_ij a(i,j).
-// Throws std::invalid_argument for a matrix with no entries.
+// Throws std::invalid_argument naming mean for a matrix with no entries.
 double mean(const Matrix& a) {
   // TODO: add up every entry (common/matrix.h has a function for that), divide by the
   // number of entries, and throw std::invalid_argument first when there are none.
@@ -15,9 +16,12 @@ double mean(const Matrix& a) {
 }
 
 // One affine layer: x (B,D) · W (D,H) + b (1,H) → (B,H).
+// Throws std::invalid_argument naming affine and the three shapes if they do not fit.
 Matrix affine(const Matrix& x, const Matrix& W, const Matrix& b) {
-  // TODO: the matrix product of x and W, then b added to every row. Two Matrix
-  // operations, no loops.
+  // TODO: first throw std::invalid_argument, with a message that starts "affine:" and
+  // gives the three shapes, unless x has as many columns as W has rows and b is one row
+  // as wide as W. Then the matrix product of x and W, with b added to every row: two
+  // Matrix operations, no loops.
   (void)x, (void)W, (void)b;
   throw not_implemented("affine");
 }

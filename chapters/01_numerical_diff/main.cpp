@@ -102,6 +102,57 @@ std::string plot_tangent(const Function1D& tangent) {
   return path;
 }
 
+// The book's derivatives of function_1 (central, then forward) with step h.
+void print_derivatives(double h) {
+  std::cout << "\n== the derivative of function_1 (central difference) ==\n";
+  std::cout << "numerical_diff(function_1, 5): " << repr(numerical_diff(function_1, 5.0, h))
+            << "   book 0.1999999999990898   exact 0.2\n";
+  std::cout << "numerical_diff(function_1, 10): " << repr(numerical_diff(function_1, 10.0, h))
+            << "   book 0.2999999999986347   exact 0.3\n";
+  std::cout << "forward_diff(function_1, 5): " << repr(forward_diff(function_1, 5.0, h))
+            << "   expected 0.2 + h*f''/2 = " << repr(0.2 + h * 0.02 / 2) << "\n";
+}
+
+// The book's bad example: h = 1e-50 is lost to rounding.
+void print_tiny_step() {
+  std::cout << "\n== why not a tiny h ==\n";
+  const double tiny = 1e-50;
+  std::cout << "5 + 1e-50 == 5: " << (5.0 + tiny == 5.0 ? "true" : "false")
+            << "   (the spacing of doubles near 5 is " << repr(std::nextafter(5.0, 6.0) - 5.0)
+            << ")\n";
+  std::cout << "numerical_diff(function_1, 5, h=1e-50): "
+            << repr(numerical_diff(function_1, 5.0, tiny))
+            << "   expected 0 (f(5 + h) - f(5 - h) = f(5) - f(5))\n";
+}
+
+// The tangent at x = 5, evaluated at three points; returns it for the picture.
+Function1D print_tangent() {
+  std::cout << "\n== the tangent at x = 5 ==\n";
+  const Function1D tangent = tangent_line(function_1, 5.0);
+  const double t0 = tangent(0.0), t5 = tangent(5.0), t10 = tangent(10.0);
+  std::cout << "tangent_line(function_1, 5): t(x) = f(5) + f'(5)*(x - 5), f(5) = "
+            << repr(function_1(5.0)) << "\n";
+  std::cout << "t(0): " << repr(t0) << "   expected -0.25\n";
+  std::cout << "t(5): " << repr(t5) << "   expected 0.75\n";
+  std::cout << "t(10): " << repr(t10) << "   expected 1.75\n";
+  return tangent;
+}
+
+// The book's partial derivatives of function_2 at (3, 4), one variable held fixed.
+void print_partial_derivatives(double h) {
+  std::cout << "\n== partial derivatives of function_2: f(x0, x1) = x0^2 + x1^2 at (3, 4) ==\n";
+  // Hold one variable fixed and differentiate in the other: the book's function_tmp1
+  // and function_tmp2, in its order of operations (4.0**2.0 is 16 exactly).
+  const Function1D function_tmp1 = [](double x0) { return x0 * x0 + 4.0 * 4.0; };
+  const Function1D function_tmp2 = [](double x1) { return 3.0 * 3.0 + x1 * x1; };
+  std::cout << "df/dx0 = numerical_diff(function_tmp1, 3): "
+            << repr(numerical_diff(function_tmp1, 3.0, h))
+            << "   book 6.00000000000378   exact 6\n";
+  std::cout << "df/dx1 = numerical_diff(function_tmp2, 4): "
+            << repr(numerical_diff(function_tmp2, 4.0, h))
+            << "   book 7.999999999999119   exact 8\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -113,53 +164,14 @@ int main(int argc, char** argv) {
   const double h = flags.number("h");
   if (h <= 0) flags.fail("--h must be > 0, got " + flags.text("h"));
   return guarded_main([h] {
-    std::cout << "chapter: 01 numerical differentiation\n";
+    std::cout << "lesson: 01 numerical differentiation\n";
     std::cout << "function_1: f(x) = 0.01*x^2 + 0.1*x, exact f'(x) = 0.02*x + 0.1\n";
     std::cout << "h: " << repr(h) << "\n";
-
-    std::cout << "\n== the derivative of function_1 (central difference) ==\n";
-    const double at5 = numerical_diff(function_1, 5.0, h);
-    const double at10 = numerical_diff(function_1, 10.0, h);
-    std::cout << "numerical_diff(function_1, 5): " << repr(at5)
-              << "   book 0.1999999999990898   exact 0.2\n";
-    std::cout << "numerical_diff(function_1, 10): " << repr(at10)
-              << "   book 0.2999999999986347   exact 0.3\n";
-    const double forward5 = forward_diff(function_1, 5.0, h);
-    std::cout << "forward_diff(function_1, 5): " << repr(forward5)
-              << "   expected 0.2 + h*f''/2 = " << repr(0.2 + h * 0.02 / 2) << "\n";
-
-    std::cout << "\n== why not a tiny h ==\n";
-    const double tiny = 1e-50;
-    const double lost = numerical_diff(function_1, 5.0, tiny);
-    std::cout << "5 + 1e-50 == 5: " << (5.0 + tiny == 5.0 ? "true" : "false")
-              << "   (the spacing of doubles near 5 is " << repr(std::nextafter(5.0, 6.0) - 5.0)
-              << ")\n";
-    std::cout << "numerical_diff(function_1, 5, h=1e-50): " << repr(lost)
-              << "   expected 0 (f(5 + h) - f(5 - h) = f(5) - f(5))\n";
-
+    print_derivatives(h);
+    print_tiny_step();
     print_error_table();
-
-    std::cout << "\n== the tangent at x = 5 ==\n";
-    const Function1D tangent = tangent_line(function_1, 5.0);
-    const double t0 = tangent(0.0), t5 = tangent(5.0), t10 = tangent(10.0);
-    std::cout << "tangent_line(function_1, 5): t(x) = f(5) + f'(5)*(x - 5), f(5) = "
-              << repr(function_1(5.0)) << "\n";
-    std::cout << "t(0): " << repr(t0) << "   expected -0.25\n";
-    std::cout << "t(5): " << repr(t5) << "   expected 0.75\n";
-    std::cout << "t(10): " << repr(t10) << "   expected 1.75\n";
-
-    std::cout << "\n== partial derivatives of function_2: f(x0, x1) = x0^2 + x1^2 at (3, 4) ==\n";
-    // Hold one variable fixed and differentiate in the other: the book's function_tmp1
-    // and function_tmp2, in its order of operations (4.0**2.0 is 16 exactly).
-    const Function1D function_tmp1 = [](double x0) { return x0 * x0 + 4.0 * 4.0; };
-    const Function1D function_tmp2 = [](double x1) { return 3.0 * 3.0 + x1 * x1; };
-    const double d0 = numerical_diff(function_tmp1, 3.0, h);
-    const double d1 = numerical_diff(function_tmp2, 4.0, h);
-    std::cout << "df/dx0 = numerical_diff(function_tmp1, 3): " << repr(d0)
-              << "   book 6.00000000000378   exact 6\n";
-    std::cout << "df/dx1 = numerical_diff(function_tmp2, 4): " << repr(d1)
-              << "   book 7.999999999999119   exact 8\n";
-
+    const Function1D tangent = print_tangent();
+    print_partial_derivatives(h);
     std::cout << "\n";
     std::cout << "picture: " << plot_error_vs_h() << "\n";
     std::cout << "picture: " << plot_tangent(tangent) << "\n";

@@ -19,7 +19,7 @@ using FunctionND = std::function<double(const Vector&)>;
 // x is not changed. Returns a Vector of x's length.
 Vector numerical_gradient(const FunctionND& f, const Vector& x);
 
-// The same over every entry of a Matrix of parameters, the form chapters 5–7 use:
+// The same over every entry of a Matrix of parameters, the form lessons 05–07 use:
 //   ∂f/∂W(i,j) ≈ (f(W with W(i,j)+h) − f(W with W(i,j)−h)) / 2h,   h = 1e-4
 // W is perturbed in place, one entry at a time, and f is called with W itself, so a
 // function that reads W through a reference it holds (a network's loss reading its

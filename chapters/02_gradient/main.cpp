@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
               "The gradient by central differences, beside the book's figures, and its field.");
   flags.parse(argc, argv);
   return guarded_main([] {
-    std::cout << "chapter: 02 the gradient\n";
+    std::cout << "lesson: 02 the gradient\n";
     std::cout << "function_2: f(x) = x0^2 + x1^2, exact gradient (2*x0, 2*x1)\n";
     std::cout << "h: " << repr(kDiffStep) << " (kDiffStep)\n";
 

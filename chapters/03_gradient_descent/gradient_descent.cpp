@@ -11,7 +11,7 @@
 
 // One step of gradient descent with learning rate lr:
 //   x_new = x − lr · ∇f(x)
-// ∇f(x) by numerical_gradient (chapter 02). Returns the new point; x is not changed.
+// ∇f(x) by numerical_gradient (lesson 02). Returns the new point; x is not changed.
 Vector gradient_step(const FunctionND& f, const Vector& x, double lr) {
   // TODO: take the gradient of f at x with numerical_gradient, then return a copy of x
   // with lr · gradient subtracted from each entry. Do not work out the gradient by hand:
@@ -23,11 +23,12 @@ Vector gradient_step(const FunctionND& f, const Vector& x, double lr) {
 // step_num steps of gradient descent from init_x:
 //   x_0 = init_x,   x_{k+1} = x_k − lr · ∇f(x_k)
 // Returns the end point and the path, start and end included: step_num + 1 points.
-// A negative step_num throws std::invalid_argument.
+// A negative step_num throws std::invalid_argument naming gradient_descent.
 DescentResult gradient_descent(const FunctionND& f, const Vector& init_x, double lr, int step_num) {
-  // TODO: throw std::invalid_argument if step_num < 0. Then start at init_x, record it in
-  // the path, and take step_num steps with gradient_step, recording each new point. Fill
-  // in both fields of the result: path (step_num + 1 points) and x (the last point).
+  // TODO: throw std::invalid_argument if step_num < 0, with a message that names
+  // gradient_descent and the bad count. Then start at init_x, record it in the path, and
+  // take step_num steps with gradient_step, recording each new point. Fill in both
+  // fields of the result: path (step_num + 1 points) and x (the last point).
   (void)f, (void)init_x, (void)lr, (void)step_num;
   throw not_implemented("gradient_descent");
 }

@@ -2,8 +2,8 @@
 // gradient lowers f; many small steps in a row reach a minimum.
 //
 // Notation: x_k is the point after k steps (x_0 is the start), lr the learning rate
-// (the book's η, "eta"), ∇f the gradient from chapter 02's numerical_gradient. The
-// examples walk down chapter 02's bowl function_2, f(x) = x₀² + x₁², whose gradient is
+// (the book's η, "eta"), ∇f the gradient from lesson 02's numerical_gradient. The
+// examples walk down lesson 02's bowl function_2, f(x) = x₀² + x₁², whose gradient is
 // 2x and whose only minimum is f(0, 0) = 0.
 #pragma once
 
@@ -13,7 +13,7 @@
 
 // One step of gradient descent with learning rate lr:
 //   x_new = x − lr · ∇f(x)
-// ∇f(x) by numerical_gradient (chapter 02). Returns the new point; x is not changed.
+// ∇f(x) by numerical_gradient (lesson 02). Returns the new point; x is not changed.
 Vector gradient_step(const FunctionND& f, const Vector& x, double lr);
 
 // What gradient_descent returns: where the walk ended and every point on the way.
@@ -27,7 +27,7 @@ struct DescentResult {
 //   x_0 = init_x,   x_{k+1} = x_k − lr · ∇f(x_k)
 // The gradient is taken afresh at every point. Returns the end point and the path,
 // start and end included (see DescentResult). step_num = 0 gives init_x and a path of
-// one point; a negative step_num throws std::invalid_argument.
+// one point; a negative step_num throws std::invalid_argument naming gradient_descent.
 // The book's gradient_descent(f, init_x, lr=0.01, step_num=100) returns (x, x_history),
 // where x_history records x before each step: it is our path without its last point.
 DescentResult gradient_descent(const FunctionND& f, const Vector& init_x, double lr, int step_num);

@@ -1,47 +1,50 @@
-// 04_learning_rate_lab/learning_rate_lab.cpp: judging runs, sweeping learning rates, and
-// the update with its sign flipped. Contracts are in learning_rate_lab.h.
+// 04_learning_rate_lab/learning_rate_lab.cpp: predicting where descent stops converging,
+// finding that rate by experiment, and judging a run. Contracts are in
+// learning_rate_lab.h.
 #include "chapters/04_learning_rate_lab/learning_rate_lab.h"
 
 #include <cmath>
 #include <cstddef>
 #include <stdexcept>
-#include <utility>
+#include <string>
 
 #include "chapters/03_gradient_descent/gradient_descent.h"
+#include "common/format.h"
 #include "common/not_implemented.h"
+
+// The long run on a bowl of curvature c: each step multiplies x by r = 1 − lr·c;
+// |r| < 1 converged, |r| = 1 still_moving, |r| > 1 diverged.
+// Throws std::invalid_argument naming predicted_outcome unless c is positive and finite.
+Outcome predicted_outcome(double lr, double curvature) {
+  // TODO: throw std::invalid_argument if curvature is not a positive finite number. Then
+  // work out the factor by which one step multiplies x on this bowl (the header derives
+  // it) and decide from its size alone: no runs, no loops.
+  (void)lr, (void)curvature;
+  throw not_implemented("predicted_outcome");
+}
+
+// Bisection between lo (the run still descends: f(x_n) < f(x_0)) and hi (it does not):
+// `rounds` times, run the midpoint and keep the half where the change happens.
+// Throws std::invalid_argument naming find_lr_limit on a bad bracket or bad counts.
+LrBracket find_lr_limit(const FunctionND& f, const Vector& init_x, double lo, double hi,
+                        int step_num, int rounds) {
+  // TODO: check the arguments first (the header lists what to refuse), with messages
+  // that name find_lr_limit. Then, with lesson 03's gradient_descent, a run of step_num
+  // steps from init_x tells whether a rate still descends; check both ends, and halve
+  // the bracket `rounds` times, keeping the half in which descent stops.
+  (void)f, (void)init_x, (void)lo, (void)hi, (void)step_num, (void)rounds;
+  throw not_implemented("find_lr_limit");
+}
 
 // The verdict on the run whose f along the path is f_values[k] = f(x_k), k = 0 … n:
 //   converged at step k:  f(x_k) < kConvergedBelow
 //   diverged at step k:   f(x_k) > kDivergedFactor · f(x_0), or f(x_k) is not finite
 // The first step at which either rule holds decides; otherwise still moving after n
-// steps. An empty f_values throws std::invalid_argument.
+// steps. An empty f_values throws std::invalid_argument naming classify_run.
 RunStatus classify_run(const std::vector<double>& f_values) {
   // TODO: throw std::invalid_argument if f_values is empty. Then walk k = 0, 1, … and
-  // return {Outcome::diverged, k} or {Outcome::converged, k} at the first step where a
-  // rule holds; if none does, {Outcome::still_moving, n}. Use the constants from the
-  // header, not numbers of your own.
+  // return the verdict at the first step where a rule holds; if none does, still moving
+  // after n steps. Use the constants from the header, not numbers of your own.
   (void)f_values;
   throw not_implemented("classify_run");
-}
-
-// For each rate in `rates`, in order, a fresh run from init_x:
-//   gradient_descent(f, init_x, lr, step_num), f at every point of its path, and
-//   classify_run on those values.
-// Returns one row per rate, in the order of `rates`.
-std::vector<SweepRow> learning_rate_sweep(const FunctionND& f, const Vector& init_x,
-                                          const std::vector<double>& rates, int step_num) {
-  // TODO: for each lr, run chapter 03's gradient_descent from init_x and fill one SweepRow:
-  // lr, the end point, f at every point of the path (start included) and the verdict of
-  // classify_run.
-  (void)f, (void)init_x, (void)rates, (void)step_num;
-  throw not_implemented("learning_rate_sweep");
-}
-
-// Gradient ascent: x_0 = init_x,   x_{k+1} = x_k + lr · ∇f(x_k).
-// Same result and path contract as gradient_descent.
-DescentResult gradient_ascent(const FunctionND& f, const Vector& init_x, double lr, int step_num) {
-  // TODO: the walk of chapter 03's gradient_descent with each step going up the gradient
-  // instead of down. Return the end point and the path (step_num + 1 points).
-  (void)f, (void)init_x, (void)lr, (void)step_num;
-  throw not_implemented("gradient_ascent");
 }

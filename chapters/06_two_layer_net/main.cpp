@@ -50,16 +50,13 @@ Examples load_examples(const std::string& dir, std::size_t n, std::uint64_t seed
     // Any problem with files that are there (truncated, wrong magic) is an error, not a
     // reason to fall back: the message says what is wrong and how to fix it.
     const Dataset train = load_mnist_pair(images, dir + "/train-labels-idx1-ubyte");
-    if (n > train.images.rows()) {
+    if (n > train.size()) {
       throw std::invalid_argument("--batch " + std::to_string(n) + ": the training set has only " +
-                                  std::to_string(train.images.rows()) + " images");
+                                  std::to_string(train.size()) + " images");
     }
-    Examples e{Matrix(n, kPixels), Matrix(n, kClasses), dir + " (the first training images)"};
-    for (std::size_t b = 0; b < n; ++b) {
-      for (std::size_t d = 0; d < kPixels; ++d) e.x(b, d) = train.images(b, d);
-      e.t(b, train.labels[b]) = 1.0;
-    }
-    return e;
+    const std::vector<std::size_t> labels(train.labels.begin(),
+                                          train.labels.begin() + static_cast<std::ptrdiff_t>(n));
+    return {train.images(0, n), one_hot(labels, kClasses), dir + " (the first training images)"};
   }
   Rng rng(seed);
   Examples e{Matrix(n, kPixels), Matrix(n, kClasses),
@@ -68,14 +65,6 @@ Examples load_examples(const std::string& dir, std::size_t n, std::uint64_t seed
   for (std::size_t k = 0; k < e.x.size(); ++k) e.x.data()[k] = rng.uniform();
   for (std::size_t b = 0; b < n; ++b) e.t(b, rng.below(kClasses)) = 1.0;
   return e;
-}
-
-// The first `rows` rows of m.
-Matrix first_rows(const Matrix& m, std::size_t rows) {
-  Matrix top(rows, m.cols());
-  for (std::size_t i = 0; i < rows; ++i)
-    for (std::size_t j = 0; j < m.cols(); ++j) top(i, j) = m(i, j);
-  return top;
 }
 
 }  // namespace
@@ -134,8 +123,8 @@ int main(int argc, char** argv) {
     std::cout << "== gradient check: TwoLayerNet(784, " << kCheckHidden << ", 10) on "
               << kCheckImages << " images ==\n";
     TwoLayerNet small_net(kPixels, kCheckHidden, kClasses, kWeightInitStd, seed);
-    const Matrix x = first_rows(data.x, kCheckImages);
-    const Matrix t = first_rows(data.t, kCheckImages);
+    const Matrix x = row_range(data.x, 0, kCheckImages);
+    const Matrix t = row_range(data.t, 0, kCheckImages);
     const std::vector<std::size_t> labels = row_argmax(t);
     std::cout << "labels: " << labels[0] << ", " << labels[1] << ", " << labels[2] << "\n";
     const TwoLayerParams& q = small_net.params;

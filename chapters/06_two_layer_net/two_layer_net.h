@@ -36,6 +36,7 @@ class TwoLayerNet {
   // Rng(seed) (common/random.h); b1 and b2 start at 0.
   TwoLayerNet(std::size_t input_size, std::size_t hidden_size, std::size_t output_size,
               double weight_init_std = 0.01, std::uint64_t seed = 42);
+  virtual ~TwoLayerNet() = default;
 
   TwoLayerParams params;
 
@@ -63,7 +64,9 @@ class TwoLayerNet {
   // The same four gradients by backpropagation, in the time of about two forward
   // passes. Given. The exact derivative of loss(), its 1e-7 included; the book's
   // version leaves out the tiny factor the 1e-7 brings (see the lesson).
-  TwoLayerParams gradient(const Matrix& x, const Matrix& t) const;
+  // Virtual: chapter 8's LayerNet is this net with the gradient computed by layers, and
+  // chapter 7's train calls the gradient of whichever net it is given.
+  virtual TwoLayerParams gradient(const Matrix& x, const Matrix& t) const;
 };
 
 // How far gradient a is from gradient b, relative to their size. Given.

@@ -12,18 +12,6 @@
 #include "chapters/06_two_layer_net/two_layer_net.h"
 #include "common/random.h"
 
-namespace {
-
-// (rows, cols) filled row after row with std · N(0,1) draws from rng (the book's
-// weight_init_std * np.random.randn(rows, cols)).
-Matrix gaussian(std::size_t rows, std::size_t cols, double std, Rng& rng) {
-  Matrix w(rows, cols);
-  for (std::size_t k = 0; k < w.size(); ++k) w.data()[k] = std * rng.normal();
-  return w;
-}
-
-}  // namespace
-
 TwoLayerNet::TwoLayerNet(std::size_t input_size, std::size_t hidden_size, std::size_t output_size,
                          double weight_init_std, std::uint64_t seed) {
   if (input_size == 0 || hidden_size == 0 || output_size == 0) {
@@ -33,10 +21,11 @@ TwoLayerNet::TwoLayerNet(std::size_t input_size, std::size_t hidden_size, std::s
   }
   // One generator for both matrices, W1 first: the same seed gives the same net.
   Rng rng(seed);
-  params.W1 = gaussian(input_size, hidden_size, weight_init_std, rng);   // (D,H)
-  params.b1 = Matrix(1, hidden_size);                                    // (1,H), zeros
-  params.W2 = gaussian(hidden_size, output_size, weight_init_std, rng);  // (H,K)
-  params.b2 = Matrix(1, output_size);                                    // (1,K), zeros
+  // The book's weight_init_std * np.random.randn(rows, cols).
+  params.W1 = weight_init_std * randn(input_size, hidden_size, rng);   // (D,H)
+  params.b1 = Matrix(1, hidden_size);                                  // (1,H), zeros
+  params.W2 = weight_init_std * randn(hidden_size, output_size, rng);  // (H,K)
+  params.b2 = Matrix(1, output_size);                                  // (1,K), zeros
 }
 
 // Backpropagation: one forward pass that keeps its intermediate results, then one pass

@@ -1,11 +1,7 @@
-// chapters/07_learning_mnist/main.cpp: `make run CH=07` trains the two-layer net on MNIST,
-// prints one line per epoch, and draws the loss, the accuracies and a grid of predictions.
+// chapters/07_learning_mnist/main.cpp: `make run CH=07` trains the two-layer net on MNIST
+// with your train_step (through the given train loop), prints one line per epoch, says
+// whether the loss fell, and draws the loss, the accuracies and a grid of predictions.
 // `make mnist` runs the reference build of it with the defaults.
-//
-// Two paths, the same output: by default the fast loop of fast.h (train_fast, which draws
-// batches with your choose_batch); with --plain, your train() and chapter 6's gradient.
-// They agree up to rounding, and with the default settings print the same digits (but the
-// "path:" line); see the lesson, "Making it fast".
 //
 // stdout is byte-identical run to run (fixed seeds, no times). While training, a progress
 // line goes to stderr, and only when stderr is a terminal, so logs stay clean.
@@ -22,9 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "chapters/05_loss_gradient/loss.h"
 #include "chapters/06_two_layer_net/two_layer_net.h"
-#include "chapters/07_learning_mnist/fast.h"
 #include "chapters/07_learning_mnist/train.h"
 #include "common/cli.h"
 #include "common/format.h"
@@ -38,14 +32,15 @@ const std::string kOutDir = "out/07_learning_mnist/";
 constexpr std::size_t kClasses = 10;
 constexpr double kWeightInitStd = 0.01;  // the book's weight_init_std
 
-// The book's settings (train_neuralnet.py) and the accuracies its run reaches with them.
+// The book's settings (train_neuralnet.py) and the accuracies a write-up of the book's
+// chapter 4 reports at the end of its run of that code (train 0.948, test 0.946).
 struct Settings {
   std::size_t hidden, batch, iterations;
   double lr;
 };
 constexpr Settings kBook{50, 100, 10000, 0.1};
-constexpr double kPublishedTrainAccuracy = 0.948;
-constexpr double kPublishedTestAccuracy = 0.946;
+constexpr double kWriteUpTrainAccuracy = 0.948;
+constexpr double kWriteUpTestAccuracy = 0.946;
 // With --gradient numerical every parameter costs two forward passes per iteration, so
 // the book's 784-50-10 net on batches of 100 needs minutes per iteration (see the
 // lesson). These defaults make an iteration take about a second, and the larger lr makes
@@ -57,15 +52,148 @@ const std::vector<std::size_t> kShownIterations = {1, 2, 3, 5, 10, 20, 50, 100, 
 constexpr std::size_t kGridDigits = 50;   // test digits in predictions.svg
 constexpr std::size_t kShownDigit = 0;    // the test digit drawn in ASCII at the end
 constexpr std::size_t kLossWindow = 100;  // iterations averaged in loss.svg's smooth line
+// Batch losses vary from batch to batch by a few hundredths, so a change in the mean of
+// ten of them smaller than this is noise, not a trend.
+constexpr double kLossNoise = 0.1;
+// What the flags may ask for: beyond this the run would not fit in memory (the estimate
+// is memory_needed below), and a typo should not take the machine down with it.
+constexpr double kMemoryBudget = 4e9;  // bytes
 
-// A flag whose default depends on --gradient: "auto" picks backprop's or numerical's.
-std::size_t size_flag(const Flags& flags, const std::string& name, std::size_t for_backprop,
-                      std::size_t for_numerical, bool numerical) {
-  if (flags.text(name) == "auto") return numerical ? for_numerical : for_backprop;
-  // 100,000 hidden units already make W1 627 MB; more is a typo, not an experiment.
-  constexpr long kMaxHidden = 100'000;
-  return static_cast<std::size_t>(
-      flags.integer(name, 1, name == "hidden" ? kMaxHidden : 1'000'000'000));
+// What the flags ask for.
+struct Run {
+  Settings settings;
+  bool numerical = false, ascent = false;
+  std::uint64_t seed = 42;
+  std::string dir;
+};
+
+Run parse_flags(int argc, char** argv, Flags& flags) {
+  flags.option("hidden", "auto", "hidden units H: 50, or 10 with --gradient numerical");
+  flags.option("batch", "auto", "images per batch B: 100, or 10 with --gradient numerical");
+  flags.option("lr", "auto", "learning rate, > 0: 0.1, or 1 with --gradient numerical");
+  flags.option("iters", "auto", "iterations: 10000, or 100 with --gradient numerical");
+  flags.option("seed", "42", "weights from Rng(seed), batches from Rng(seed + 1)");
+  flags.option("data", "data/mnist", "directory of the four MNIST files (make data)");
+  flags.option("gradient", "backprop", "backprop or numerical");
+  flags.toggle("ascent", "flip the update's sign: θ ← θ + lr·∇L (watch the loss climb)");
+  flags.parse(argc, argv);
+
+  Run run;
+  const std::string method = flags.text("gradient");
+  if (method != "backprop" && method != "numerical") {
+    flags.fail("--gradient must be backprop or numerical, got '" + method + "'");
+  }
+  run.numerical = method == "numerical";
+  const Settings& base = run.numerical ? kNumericalDefaults : kBook;
+  // "auto" picks the default of the chosen gradient; a number must be a whole one ≥ 1.
+  const auto size = [&](const std::string& name, std::size_t fallback) {
+    return flags.text(name) == "auto" ? fallback : static_cast<std::size_t>(flags.integer(name, 1));
+  };
+  run.settings = {size("hidden", base.hidden), size("batch", base.batch),
+                  size("iters", base.iterations), base.lr};
+  if (flags.text("lr") != "auto") run.settings.lr = flags.number("lr");
+  if (run.settings.lr <= 0.0) {
+    flags.fail("--lr must be > 0, got " + flags.text("lr") + " (to flip the step's sign, use --ascent)");
+  }
+  run.ascent = flags.on("ascent");
+  run.seed = static_cast<std::uint64_t>(flags.integer("seed", 0));
+  run.dir = flags.text("data");
+  return run;
+}
+
+// Bytes the run will hold at once, about: the parameters with their gradients and the
+// step's temporaries (4 copies), one batch and one evaluation chunk of 1,000 images with
+// their activations (about 4 matrices of each layer's width), and one loss per iteration.
+double memory_needed(const Settings& s, std::size_t d) {
+  const double params = static_cast<double>(d * s.hidden + s.hidden * (kClasses + 1) + kClasses);
+  const double rows = static_cast<double>(s.batch) + 1000.0;
+  const double activations = rows * static_cast<double>(d + 4 * (s.hidden + kClasses));
+  return 8.0 * (4.0 * params + activations + static_cast<double>(s.iterations));
+}
+
+// Refuses sizes that do not fit this data set or the memory, naming the flag to lower.
+void check_sizes(const Flags& flags, const Run& run, const Mnist& mnist) {
+  const Settings& s = run.settings;
+  if (s.batch > mnist.train.size()) {
+    flags.fail("--batch " + std::to_string(s.batch) + " is larger than the " +
+               std::to_string(mnist.train.size()) + " training images in " + run.dir);
+  }
+  const std::size_t d = mnist.train.pixels_per_image();
+  if (memory_needed(s, d) <= kMemoryBudget) return;
+  // The flag whose share of the memory is largest is the one to lower.
+  const double by_hidden = 4.0 * static_cast<double>(d * s.hidden);
+  const double by_batch = static_cast<double>(s.batch) * static_cast<double>(d + 4 * s.hidden);
+  const double by_iters = static_cast<double>(s.iterations);
+  const std::string flag = by_hidden >= std::max(by_batch, by_iters) ? "--hidden"
+                           : by_batch >= by_iters                    ? "--batch"
+                                                                     : "--iters";
+  flags.fail("this run would need about " + fixed(memory_needed(s, d) / 1e9, 1) +
+             " GB of memory, more than the " + fixed(kMemoryBudget / 1e9, 0) +
+             " GB this program allows itself. HINT: lower " + flag);
+}
+
+bool is_book_run(const Run& run) {
+  const Settings& s = run.settings;
+  return !run.numerical && !run.ascent && s.hidden == kBook.hidden && s.batch == kBook.batch &&
+         s.iterations == kBook.iterations && s.lr == kBook.lr;
+}
+
+void print_header(const Run& run, const Mnist& mnist, const TwoLayerNet& net,
+                  std::size_t per_epoch) {
+  const Settings& s = run.settings;
+  const TwoLayerParams& p = net.params;
+  const std::size_t params = p.W1.size() + p.b1.size() + p.W2.size() + p.b2.size();
+  std::cout << "program: 07_learning_mnist\n"
+            << "data: " << run.dir << " (" << mnist.train.size() << " training images, "
+            << mnist.test.size() << " test images)\n"
+            << "network: " << p.W1.rows() << "-" << s.hidden << "-" << kClasses
+            << " (sigmoid hidden layer, softmax output), weights " << repr(kWeightInitStd)
+            << "·N(0,1), biases 0\n"
+            << "parameters: " << params << " (W1 " << p.W1.size() << ", b1 " << p.b1.size()
+            << ", W2 " << p.W2.size() << ", b2 " << p.b2.size() << ")\n"
+            << "gradient: "
+            << (run.numerical ? "numerical (2 × " + std::to_string(params) +
+                                    " loss evaluations on the batch per iteration)"
+                              : std::string("backprop (given in lesson 06)"))
+            << "\n";
+  if (run.numerical) {
+    std::cout << "numerical defaults: hidden " << kNumericalDefaults.hidden << ", batch "
+              << kNumericalDefaults.batch << ", lr " << repr(kNumericalDefaults.lr) << ", iters "
+              << kNumericalDefaults.iterations
+              << " unless given (the book's sizes cost minutes per iteration)\n";
+  }
+  std::cout << "update: "
+            << (run.ascent ? "ascent  θ ← θ + lr·∇L (the sign flipped)" : "descent  θ ← θ − lr·∇L")
+            << "\n"
+            << "batch: " << s.batch << " images drawn with replacement\n"
+            << "lr: " << repr(s.lr) << "\n"
+            << "iterations: " << s.iterations << "\n"
+            << "iterations per epoch: " << per_epoch << " (" << mnist.train.size() << " / "
+            << s.batch << ")\n"
+            << "accuracy measured: after iterations 1, " << per_epoch + 1 << ", "
+            << 2 * per_epoch + 1 << ", … (the book's i % " << per_epoch
+            << " == 0, its i counting from 0) and after the last\n"
+            << "seed: " << run.seed << " (weights Rng(" << run.seed << "), batches Rng("
+            << run.seed + 1 << "))\n"
+            << "epoch lines: loss = mean batch loss since the line before; accuracies on all "
+            << mnist.train.size() << " training and " << mnist.test.size() << " test images\n\n";
+}
+
+// Before any step: tiny weights make every score ≈ 0, so softmax gives each class ≈ 1/10
+// and the loss is ≈ −ln(1/10) = ln 10; the argmax is then a guess.
+// Returns that loss, where the training starts from.
+double print_before_training(const TwoLayerNet& net, const Dataset& test) {
+  const std::size_t n = std::min<std::size_t>(1000, test.size());
+  const Matrix x = test.images(0, n);
+  const Matrix t = one_hot({test.labels.begin(), test.labels.begin() + static_cast<std::ptrdiff_t>(n)},
+                           kClasses);
+  const double loss = net.loss(x, t);
+  std::cout << "before training: loss " << fixed(loss, 4) << " on the first " << n
+            << " test images   "
+            << "expected ≈ " << fixed(std::log(static_cast<double>(kClasses)), 4) << " = ln 10\n"
+            << "before training: test_acc " << fixed(accuracy_on(net, test), 4)
+            << "   expected ≈ 0.1 (one class in ten: a guess)\n\n";
+  return loss;
 }
 
 // A progress line on stderr, redrawn in place ("\r"), at most every 0.1 s. Off unless
@@ -74,24 +202,19 @@ class ProgressLine {
  public:
   explicit ProgressLine(std::size_t total) : on_(isatty(STDERR_FILENO) != 0), total_(total) {}
 
-  void show(std::size_t iteration, double loss, const std::string& note = "") {
-    if (!on_) return;
+  void show(std::size_t iteration, double loss) {
     const auto now = std::chrono::steady_clock::now();
-    if (note.empty() && iteration != total_ && now - last_ < std::chrono::milliseconds(100)) {
-      return;
-    }
+    if (!on_ || (iteration != total_ && now - last_ < std::chrono::milliseconds(100))) return;
     last_ = now;
     std::cerr << "\r\033[K  iter " << iteration << "/" << total_ << "  loss " << fixed(loss, 4)
-              << (note.empty() ? "" : "  " + note) << std::flush;
+              << std::flush;
   }
-
   // Erases the line, so that stdout can print a line of its own on the same terminal.
   void clear() {
     if (on_) std::cerr << "\r\033[K" << std::flush;
   }
-
-  // A line of its own on stderr, on a terminal only, like the progress line: for what
-  // changes from run to run (a time), which stdout must not show.
+  // A line of its own on stderr, on a terminal only: for what changes from run to run (a
+  // time), which stdout must not show.
   void say(const std::string& line) {
     if (on_) std::cerr << line << "\n" << std::flush;
   }
@@ -102,11 +225,109 @@ class ProgressLine {
   std::chrono::steady_clock::time_point last_{};
 };
 
-// Mean of the values v[from … to), ignoring nothing: a NaN makes it NaN.
+// The observer that prints as train goes: chosen iterations, and one line per evaluation.
+TrainObserver printing_observer(ProgressLine& progress, std::size_t per_epoch,
+                                std::size_t iterations) {
+  TrainObserver observer;
+  observer.on_iteration = [&progress](std::size_t i, double loss) {
+    const bool shown =
+        std::find(kShownIterations.begin(), kShownIterations.end(), i) != kShownIterations.end();
+    if (shown || !std::isfinite(loss)) {
+      progress.clear();
+      std::cout << "iter " << i << "  loss " << fixed(loss, 4) << std::endl;
+    }
+    progress.show(i, loss);
+  };
+  observer.on_evaluation = [&progress, per_epoch, iterations](const Evaluation& e) {
+    progress.clear();
+    const bool on_schedule = (e.iteration - 1) % per_epoch == 0;
+    const std::string label = on_schedule && e.iteration != iterations
+                                  ? "epoch " + std::to_string((e.iteration - 1) / per_epoch)
+                                  : "final";
+    std::cout << label << "  iter " << e.iteration << "  loss " << fixed(e.mean_loss, 4)
+              << "  train_acc " << fixed(e.train_accuracy, 4) << "  test_acc "
+              << fixed(e.test_accuracy, 4) << std::endl;
+  };
+  return observer;
+}
+
+// Mean of the values v[from … to); a NaN makes it NaN.
 double mean_of(const std::vector<double>& v, std::size_t from, std::size_t to) {
   double s = 0.0;
   for (std::size_t i = from; i < to; ++i) s += v[i];
   return s / static_cast<double>(to - from);
+}
+
+// Did the loss fall? The mean of the last few batch losses against where training started:
+// the untrained net's loss, or the first few batch losses if those are lower (the two
+// windows never overlap). A climb in a descending run is a warning with its causes.
+void print_loss_verdict(const TrainLog& log, bool ascent, double loss_before) {
+  const std::size_t total = log.losses.size(), few = std::min<std::size_t>(10, total / 2);
+  if (few == 0) return;  // one iteration: nothing to compare
+  const double first = mean_of(log.losses, 0, few);
+  const double last = mean_of(log.losses, total - few, total);
+  std::cout << "\nloss: " << fixed(loss_before, 4) << " before training; " << fixed(first, 4)
+            << " (mean of iterations 1-" << few << ") -> "
+            << fixed(last, 4) << " (mean of iterations " << total - few + 1 << "-" << total
+            << ")\n";
+  const double start = std::min(first, loss_before);
+  const bool climbed = last > start + kLossNoise, fell = last < start - kLossNoise;
+  if (ascent) {
+    // To first order a step changes L by ∇L · Δθ = ±lr·|∇L|²: + for ascent.
+    std::cout << "ascent: the loss " << (climbed ? "climbed" : "did not climb")
+              << ", as a step along +∇L does (ΔL ≈ +lr·|∇L|²); without --ascent it falls\n";
+  } else if (climbed) {
+    std::cout << "warning: the loss climbed, though every step is meant to go downhill "
+                 "(ΔL ≈ −lr·|∇L|² < 0). HINT: check, in this order, the sign of your "
+                 "sgd_step (θ ← θ − lr·∇L), your gradient (lesson 06's gradient check), and the "
+                 "learning rate (the book's 0.1 works)\n";
+  } else if (!fell) {
+    std::cout << "the loss moved less than the batches' noise (" << fixed(kLossNoise, 1)
+              << "): too few iterations to see a trend\n";
+  }
+}
+
+// The end of a diverged run: the loss is no number any more, and every weight it touched.
+[[noreturn]] void report_divergence(const TrainLog& log, double lr) {
+  const std::size_t at = log.losses.size();
+  std::cout << "\ndiverged: the loss is " << fixed(log.losses.back(), 4) << " at iter " << at
+            << "; training stopped there\n"
+            << "wrote " << kOutDir << "loss.svg  (batch loss per iteration)\n";
+  throw std::runtime_error(
+      "training diverged at iteration " + std::to_string(at) + " (lr " + repr(lr) +
+      "): once a weight is inf or NaN, every later step is too. HINT: steps that overshoot "
+      "grow until they overflow; lower --lr (the book's 0.1 works). If it happens at the book's "
+      "lr, check the sign of your sgd_step, and that your softmax (lesson 05) subtracts each "
+      "row's maximum");
+}
+
+void print_final_accuracy(const TrainLog& log, bool book_run) {
+  const Evaluation& end = log.evaluations.back();
+  const std::string note = book_run ? "" : "  (for the book's settings, not this run's)";
+  std::cout << "final train_acc: " << fixed(end.train_accuracy, 4) << "   the write-up's run ≈ "
+            << fixed(kWriteUpTrainAccuracy, 3) << note << "\n"
+            << "final test_acc: " << fixed(end.test_accuracy, 4) << "   the write-up's run ≈ "
+            << fixed(kWriteUpTestAccuracy, 3) << note << "\n";
+}
+
+// The test digit kShownDigit, its prediction, and its drawing in a frame (so that its
+// blank margin shows as part of the image).
+void print_shown_digit(const Matrix& x, const Matrix& y, const Dataset& test) {
+  const std::size_t guess = row_argmax(y)[kShownDigit];
+  std::cout << "\ntest image " << kShownDigit << ": label " << test.labels[kShownDigit]
+            << ", predicted " << guess << " (probability " << fixed(y(kShownDigit, guess), 4)
+            << ")\n";
+  const std::string border = "+" + std::string(test.image_cols, '-') + "+\n";
+  std::string framed = border, line;
+  for (char c : ascii_digit(x, kShownDigit, test.image_rows, test.image_cols)) {
+    if (c != '\n') {
+      line += c;
+      continue;
+    }
+    framed += "|" + line + "|\n";
+    line.clear();
+  }
+  std::cout << framed << border << "\n";
 }
 
 void write_loss_plot(const TrainLog& log, const std::string& setup, const std::string& path) {
@@ -146,8 +367,8 @@ void write_accuracy_plot(const TrainLog& log, std::size_t per_epoch, const std::
   Series train_acc{{}, {}, "train", "#1f77b4", true};
   Series test_acc{{}, {}, "test", "#ff7f0e", true, true};
   for (const Evaluation& e : log.evaluations) {
-    const double x = in_epochs ? static_cast<double>(e.iteration) / static_cast<double>(per_epoch)
-                               : static_cast<double>(e.iteration);
+    const double it = static_cast<double>(e.iteration);
+    const double x = in_epochs ? it / static_cast<double>(per_epoch) : it;
     train_acc.x.push_back(x);
     train_acc.y.push_back(e.train_accuracy);
     test_acc.x.push_back(x);
@@ -175,237 +396,61 @@ void write_prediction_grid(const Matrix& images, const Matrix& y,
   write_svg(grid, path);
 }
 
+// Trains, timing the run for the terminal only.
+TrainLog train_and_time(TwoLayerNet& net, const Mnist& mnist, const TrainConfig& config,
+                        const Run& run, std::size_t per_epoch) {
+  ProgressLine progress(config.iterations);
+  Rng batch_rng(run.seed + 1);
+  const auto started = std::chrono::steady_clock::now();
+  const TrainLog log = train(net, mnist.train, mnist.test, config, batch_rng,
+                             printing_observer(progress, per_epoch, config.iterations));
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  progress.clear();
+  progress.say("(trained in " + fixed(took.count(), 2) + " s; BENCHMARKS.md compares it with "
+               "the book's numpy code)");
+  return log;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  Flags flags("07_learning_mnist",
-              "Trains the two-layer net on MNIST by mini-batch gradient descent.");
-  flags.option("hidden", "auto", "hidden units H: 50, or 10 with --gradient numerical");
-  flags.option("batch", "auto", "images per batch B: 100, or 10 with --gradient numerical");
-  flags.option("lr", "auto", "learning rate, > 0: 0.1, or 1 with --gradient numerical");
-  flags.option("iters", "auto", "iterations: 10000, or 100 with --gradient numerical");
-  flags.option("seed", "42", "weights from Rng(seed), batches from Rng(seed + 1)");
-  flags.option("data", "data/mnist", "directory of the four MNIST files (make data)");
-  flags.option("gradient", "backprop", "backprop or numerical");
-  flags.toggle("ascent", "flip the update's sign: θ ← θ + lr·∇L (watch the loss climb)");
-  flags.toggle("plain", "train with your train() and chapter 6's gradient, not the fast path");
-  flags.option("threads", "2",
-               "fast path: threads sharing each step's work (1 = the main thread alone); "
-               "the output is the same for any number");
-  flags.parse(argc, argv);
-
-  const std::string method = flags.text("gradient");
-  if (method != "backprop" && method != "numerical") {
-    flags.fail("--gradient must be backprop or numerical, got '" + method + "'");
-  }
-  const bool numerical = method == "numerical";
-  const Settings base = numerical ? kNumericalDefaults : kBook;
-  Settings run;
-  run.hidden = size_flag(flags, "hidden", kBook.hidden, kNumericalDefaults.hidden, numerical);
-  run.batch = size_flag(flags, "batch", kBook.batch, kNumericalDefaults.batch, numerical);
-  run.iterations =
-      size_flag(flags, "iters", kBook.iterations, kNumericalDefaults.iterations, numerical);
-  run.lr = flags.text("lr") == "auto" ? base.lr : flags.number("lr");
-  if (run.lr <= 0.0) {
-    flags.fail("--lr must be > 0, got " + flags.text("lr") +
-               " (to flip the step's sign, use --ascent)");
-  }
-  const auto seed = static_cast<std::uint64_t>(flags.integer("seed", 0));
-  const bool ascent = flags.on("ascent");
-  const bool plain = flags.on("plain");
-  const auto threads = static_cast<std::size_t>(flags.integer("threads", 1));
-  constexpr std::size_t kMaxThreads = 64;  // more would only wait for one another
-  if (threads > kMaxThreads) {
-    flags.fail("--threads must be at most " + std::to_string(kMaxThreads) + ", got " +
-               flags.text("threads"));
-  }
-  const std::string dir = flags.text("data");
-
+  Flags flags("07_learning_mnist", "Trains the two-layer net on MNIST by mini-batch gradient descent.");
+  const Run run = parse_flags(argc, argv, flags);
   return guarded_main([&] {
-    const Mnist mnist = load_mnist(dir);
-    const std::size_t n_train = mnist.train.images.rows(), n_test = mnist.test.images.rows();
-    const std::size_t d = mnist.train.images.cols();
-    if (run.batch > n_train) {
-      flags.fail("--batch " + std::to_string(run.batch) + " is larger than the " +
-                 std::to_string(n_train) + " training images in " + dir);
-    }
-
+    const Mnist mnist = load_mnist(run.dir);
+    check_sizes(flags, run, mnist);
+    const Settings& s = run.settings;
     TrainConfig config;
-    config.batch_size = run.batch;
-    config.learning_rate = run.lr;
-    config.iterations = run.iterations;
-    config.gradient = numerical ? GradientMethod::numerical : GradientMethod::backprop;
-    config.ascent = ascent;
-    const std::size_t per_epoch = std::max<std::size_t>(1, n_train / run.batch);
-    config.iterations_per_epoch = per_epoch;
+    config.batch_size = s.batch;
+    config.learning_rate = run.ascent ? -s.lr : s.lr;
+    config.iterations = s.iterations;
+    config.gradient = run.numerical ? GradientMethod::numerical : GradientMethod::backprop;
+    config.iterations_per_epoch = std::max<std::size_t>(1, mnist.train.size() / s.batch);
 
-    TwoLayerNet net(d, run.hidden, kClasses, kWeightInitStd, seed);
-    const std::size_t params =
-        net.params.W1.size() + net.params.b1.size() + net.params.W2.size() + net.params.b2.size();
-    const std::string shape =
-        std::to_string(d) + "-" + std::to_string(run.hidden) + "-" + std::to_string(kClasses);
-    const bool book_settings = !numerical && !ascent && run.hidden == kBook.hidden &&
-                               run.batch == kBook.batch && run.iterations == kBook.iterations &&
-                               run.lr == kBook.lr;
+    TwoLayerNet net(mnist.train.pixels_per_image(), s.hidden, kClasses, kWeightInitStd, run.seed);
+    print_header(run, mnist, net, config.iterations_per_epoch);
+    const double loss_before = print_before_training(net, mnist.test);
+    const TrainLog log = train_and_time(net, mnist, config, run, config.iterations_per_epoch);
 
-    std::cout << "program: 07_learning_mnist\n";
-    std::cout << "data: " << dir << " (" << n_train << " training images, " << n_test
-              << " test images)\n";
-    std::cout << "network: " << shape << " (sigmoid hidden layer, softmax output), weights "
-              << repr(kWeightInitStd) << "·N(0,1), biases 0\n";
-    std::cout << "parameters: " << params << " (W1 " << net.params.W1.size() << ", b1 "
-              << net.params.b1.size() << ", W2 " << net.params.W2.size() << ", b2 "
-              << net.params.b2.size() << ")\n";
-    std::cout << "gradient: " << method
-              << (numerical ? " (2 × " + std::to_string(params) +
-                                  " loss evaluations on the batch per iteration)"
-                            : " (given in chapter 6)")
-              << "\n";
-    if (numerical) {
-      std::cout << "numerical defaults: hidden " << kNumericalDefaults.hidden << ", batch "
-                << kNumericalDefaults.batch << ", lr " << repr(kNumericalDefaults.lr) << ", iters "
-                << kNumericalDefaults.iterations
-                << " unless given (the book's sizes cost minutes per iteration)\n";
-    }
-    std::cout << "path: "
-              << (plain ? std::string("plain (your train, chapter 6's ") +
-                              (numerical ? "numerical_gradient" : "gradient") + ")"
-                        : std::string("fast (fast_given.cpp: ") +
-                              (numerical ? "only what each nudge changes"
-                                         : "zeros skipped, 8 numbers at a time; the plain loop's up to rounding") +
-                              ")")
-              << "\n";
-    std::cout << "update: "
-              << (ascent ? "ascent  θ ← θ + lr·∇L (the sign flipped)" : "descent  θ ← θ − lr·∇L")
-              << "\n";
-    std::cout << "batch: " << run.batch << " images drawn with replacement\n";
-    std::cout << "lr: " << repr(run.lr) << "\n";
-    std::cout << "iterations: " << run.iterations << "\n";
-    std::cout << "iterations per epoch: " << per_epoch << " (" << n_train << " / " << run.batch
-              << ")\n";
-    std::cout << "seed: " << seed << " (weights Rng(" << seed << "), batches Rng(" << seed + 1
-              << "))\n";
-    std::cout << "epoch lines: loss = mean batch loss over the epoch; accuracies on all " << n_train
-              << " training and " << n_test << " test images\n\n";
-
-    // Before any step: tiny weights make every score ≈ 0, so softmax gives each class
-    // ≈ 1/10 and the loss is ≈ −ln(1/10) = ln 10; the argmax is then a guess.
-    const Matrix test_t = one_hot(mnist.test.labels, kClasses);
-    const double loss0 = net.loss(mnist.test.images, test_t);
-    const double acc0 = net.accuracy(mnist.test.images, test_t);
-    std::cout << "before training: loss " << fixed(loss0, 4) << " on the test images   expected ≈ "
-              << fixed(std::log(static_cast<double>(kClasses)), 4) << " = ln 10\n";
-    std::cout << "before training: test_acc " << fixed(acc0, 4)
-              << "   expected ≈ 0.1 (one class in ten: a guess)\n\n";
-
-    ProgressLine progress(run.iterations);
-    TrainObserver observer;
-    observer.on_iteration = [&](std::size_t i, double loss) {
-      const bool shown =
-          std::find(kShownIterations.begin(), kShownIterations.end(), i) != kShownIterations.end();
-      if (shown || !std::isfinite(loss)) {
-        progress.clear();
-        std::cout << "iter " << i << "  loss " << fixed(loss, 4) << std::endl;
-      }
-      const bool evaluating = i % per_epoch == 0 || i == run.iterations;
-      progress.show(i, loss, evaluating && std::isfinite(loss) ? "measuring accuracy..." : "");
-    };
-    observer.on_evaluation = [&](const Evaluation& e) {
-      progress.clear();
-      const std::string label = e.iteration % per_epoch == 0
-                                    ? "epoch " + std::to_string(e.iteration / per_epoch)
-                                    : "final";
-      std::cout << label << "  iter " << e.iteration << "  loss " << fixed(e.mean_loss, 4)
-                << "  train_acc " << fixed(e.train_accuracy, 4) << "  test_acc "
-                << fixed(e.test_accuracy, 4) << std::endl;
-    };
-
-    Rng batch_rng(seed + 1);
-    const auto started = std::chrono::steady_clock::now();
-    const TrainLog log = plain ? train(net, mnist.train, mnist.test, config, batch_rng, observer)
-                               : train_fast(net, mnist.train, mnist.test, config, batch_rng,
-                                            observer, threads);
-    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-    progress.clear();
-    progress.say("(trained in " + fixed(took.count(), 2) + " s on the " +
-                 (plain ? std::string("plain path") : "fast path, " + std::to_string(threads) +
-                                                          " thread" + (threads == 1 ? "" : "s")) +
-                 "; BENCHMARKS.md compares it with the book's numpy code)");
-
-    const std::string setup = shape + ", batch " + std::to_string(run.batch) + ", lr " +
-                              repr(run.lr) + (ascent ? ", ascent" : "") +
-                              (numerical ? ", numerical" : "");
-    std::vector<std::string> wrote;
+    const std::string setup = std::to_string(net.params.W1.rows()) + "-" +
+                              std::to_string(s.hidden) + "-10, batch " + std::to_string(s.batch) +
+                              ", lr " + repr(s.lr) + (run.ascent ? ", ascent" : "") +
+                              (run.numerical ? ", numerical" : "");
     write_loss_plot(log, setup, kOutDir + "loss.svg");
-    wrote.push_back(kOutDir + "loss.svg  (batch loss per iteration)");
-    if (!log.evaluations.empty()) {
-      write_accuracy_plot(log, per_epoch, setup, kOutDir + "accuracy.svg");
-      wrote.push_back(kOutDir + "accuracy.svg  (train and test accuracy after each epoch)");
-    }
+    if (log.diverged) report_divergence(log, s.lr);
+    write_accuracy_plot(log, config.iterations_per_epoch, setup, kOutDir + "accuracy.svg");
+    print_loss_verdict(log, run.ascent, loss_before);
+    print_final_accuracy(log, is_book_run(run));
 
-    if (log.diverged) {
-      const std::size_t at = log.losses.size();
-      std::cout << "\ndiverged: the loss is " << fixed(log.losses.back(), 4) << " at iter " << at
-                << "; training stopped there\n";
-      for (const std::string& w : wrote) std::cout << "wrote " << w << "\n";
-      throw std::runtime_error(
-          "training diverged at iteration " + std::to_string(at) + " (lr " + repr(run.lr) +
-          "): once a weight is inf or NaN, every later step is too. HINT: the steps overshoot; "
-          "lower --lr (the book's 0.1 works). If it happens at a small lr too, check that your "
-          "softmax (chapter 5) subtracts each row's maximum");
-    }
-
-    // Did the loss fall? Compare the mean of the first and the last few batch losses.
-    const std::size_t total = log.losses.size(), few = std::min<std::size_t>(10, total);
-    const double first = mean_of(log.losses, 0, few);
-    const double last = mean_of(log.losses, total - few, total);
-    std::cout << "\nloss: " << fixed(first, 4) << " (mean of iterations 1-" << few << ") -> "
-              << fixed(last, 4) << " (mean of iterations " << total - few + 1 << "-" << total
-              << ")\n";
-    if (ascent) {
-      // To first order a step changes L by ∇L · Δθ = ±lr·|∇L|²: + for ascent.
-      std::cout << "ascent: the loss " << (last > first ? "climbed" : "did not climb")
-                << ", as a step along +∇L does (ΔL ≈ +lr·|∇L|²); without --ascent it falls\n";
-    } else if (last >= first) {
-      std::cout << "warning: the loss did not fall. HINT: the steps overshoot; lower --lr (the "
-                   "book's 0.1 works)\n";
-    }
-
-    const Evaluation& end = log.evaluations.back();
-    const std::string note = book_settings ? "" : "  (for the book's defaults, not this run's)";
-    std::cout << "final train_acc: " << fixed(end.train_accuracy, 4) << "   published ≈ "
-              << fixed(kPublishedTrainAccuracy, 3) << note << "\n";
-    std::cout << "final test_acc: " << fixed(end.test_accuracy, 4) << "   published ≈ "
-              << fixed(kPublishedTestAccuracy, 3) << note << "\n";
-
-    // The first test digits, gathered with sample_batch like any batch.
-    std::vector<std::size_t> first_rows(std::min(kGridDigits, n_test));
-    for (std::size_t k = 0; k < first_rows.size(); ++k) first_rows[k] = k;
-    const Batch shown = sample_batch(mnist.test, first_rows, kClasses);
-    const Matrix y = net.predict(shown.x);  // (50,K) class probabilities
-    const std::size_t guess = row_argmax(y)[kShownDigit];
-    std::cout << "\ntest image " << kShownDigit << ": label " << mnist.test.labels[kShownDigit]
-              << ", predicted " << guess << " (probability " << fixed(y(kShownDigit, guess), 4)
-              << ")\n";
-    // The drawing in a frame, so that its blank margin shows as part of the image.
-    const std::string border = "+" + std::string(mnist.test.image_cols, '-') + "+\n";
-    std::string framed = border, line;
-    const std::string art =
-        ascii_digit(shown.x, kShownDigit, mnist.test.image_rows, mnist.test.image_cols);
-    for (char c : art) {
-      if (c != '\n') {
-        line += c;
-        continue;
-      }
-      framed += "|" + line + "|\n";
-      line.clear();
-    }
-    std::cout << framed << border << "\n";
-
-    write_prediction_grid(shown.x, y, mnist.test.labels, kOutDir + "predictions.svg");
-    wrote.push_back(kOutDir + "predictions.svg  (the first " + std::to_string(first_rows.size()) +
-                    " test digits and their predictions, mistakes in red)");
-    for (const std::string& w : wrote) std::cout << "wrote " << w << "\n";
+    const std::size_t shown = std::min(kGridDigits, mnist.test.size());
+    const Matrix x = mnist.test.images(0, shown);
+    const Matrix y = net.predict(x);  // (50,K) class probabilities
+    print_shown_digit(x, y, mnist.test);
+    write_prediction_grid(x, y, mnist.test.labels, kOutDir + "predictions.svg");
+    std::cout << "wrote " << kOutDir << "loss.svg  (batch loss per iteration)\n"
+              << "wrote " << kOutDir << "accuracy.svg  (train and test accuracy at each measurement)\n"
+              << "wrote " << kOutDir << "predictions.svg  (the first " << shown
+              << " test digits and their predictions, mistakes in red)\n";
     return 0;
   });
 }

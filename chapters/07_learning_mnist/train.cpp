@@ -1,9 +1,7 @@
-// 07_learning_mnist/train.cpp: mini-batch stochastic gradient descent. Contracts are in
+// 07_learning_mnist/train.cpp: the body of the book's training loop. Contracts are in
 // train.h. N = images in a set, B = batch, D = 784 pixels, K = classes.
 #include "chapters/07_learning_mnist/train.h"
 
-#include <algorithm>
-#include <cmath>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -21,15 +19,14 @@ std::vector<std::size_t> choose_batch(Rng& rng, std::size_t n, std::size_t batch
   throw not_implemented("choose_batch");
 }
 
-// The rows `indices` of a data set:
-//   x(k, :) = data.images(indices[k], :),   t(k, c) = 1 if c == data.labels[indices[k]]
+// The examples `indices` of a data set:
+//   x(k, :) = image indices[k] (data.images),   t(k, c) = 1 if c == data.labels[indices[k]]
 // Throws std::out_of_range if an index is ≥ N, std::invalid_argument if a label is ≥ classes.
 Batch sample_batch(const Dataset& data, const std::vector<std::size_t>& indices,
                    std::size_t classes) {
-  // TODO: build x (one row per index, copied from data.images) and t (the one-hot rows of
-  // the same images' labels; common/mnist.h has one_hot). Check each index against the
-  // number of images yourself and throw std::out_of_range: the reference build does not
-  // check A(i, j).
+  // TODO: x holds the images at these indices (Dataset::images, common/mnist.h, gathers
+  // them and checks each index); t holds the one-hot rows of the same images' labels, in
+  // the same order (collect the labels, then common/mnist.h's one_hot).
   (void)data, (void)indices, (void)classes;
   throw not_implemented("sample_batch");
 }
@@ -43,13 +40,12 @@ void sgd_step(TwoLayerParams& params, const TwoLayerParams& grads, double lr) {
   throw not_implemented("sgd_step");
 }
 
-// Mini-batch SGD, the loop of the book's train_neuralnet.py (steps 1–6 in train.h).
-TrainLog train(TwoLayerNet& net, const Dataset& train_set, const Dataset& test_set,
-               const TrainConfig& config, Rng& rng, const TrainObserver& observer) {
-  // TODO: check the configuration (see train.h), then follow steps 1–6 of train.h for
-  // each iteration, composing choose_batch, sample_batch, net.gradient (or
-  // net.numerical_gradient), sgd_step and net.loss; record what TrainLog holds and call
-  // the observer's functions when they are set.
-  (void)net, (void)train_set, (void)test_set, (void)config, (void)rng, (void)observer;
-  throw not_implemented("train");
+// One pass of the book's loop: choose_batch → sample_batch → gradient → sgd_step, and the
+// batch loss after the step (steps 1–5 in train.h).
+double train_step(TwoLayerNet& net, const Dataset& train_set, const TrainConfig& config, Rng& rng) {
+  // TODO: follow steps 1–5 of train.h, composing your three functions above with the net's
+  // gradient (or numerical_gradient, as config.gradient says) and loss. K, the number of
+  // classes, is the width of the net's output bias.
+  (void)net, (void)train_set, (void)config, (void)rng;
+  throw not_implemented("train_step");
 }

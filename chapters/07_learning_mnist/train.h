@@ -2,12 +2,16 @@
 // descent trains chapter 6's two-layer net on MNIST: draw a batch, take the gradient of
 // the loss on it, step every parameter downhill, repeat; every epoch, measure accuracy.
 //
-// Exercises (train.cpp): choose_batch, sample_batch, sgd_step, train.
+// Exercises (train.cpp): choose_batch, sample_batch, sgd_step, train_step: the body of the
+// book's training loop, piece by piece.
+// Given (train_given.cpp): train, the loop around train_step (checking the settings,
+// recording the losses, stopping on divergence, measuring the accuracy every epoch), and
+// accuracy_on, the accuracy on a whole set.
 //
 // Shapes: N = images in a set, B = batch, D = 784 pixels, H = hidden units, K = classes.
-// The book's names: choose_batch is np.random.choice(train_size, batch_size) (the
-// book's batch_mask), sample_batch is x_train[batch_mask], t_train[batch_mask], and
-// train is the loop of train_neuralnet.py.
+// The book's names (train_neuralnet.py): choose_batch is np.random.choice(train_size,
+// batch_size), the book's batch_mask; sample_batch is x_train[batch_mask],
+// t_train[batch_mask]; train_step is one pass of its `for i in range(iters_num)` loop.
 #pragma once
 
 #include <cstddef>
@@ -28,12 +32,12 @@ std::vector<std::size_t> choose_batch(Rng& rng, std::size_t n, std::size_t batch
 
 // A mini-batch: B examples as rows, inputs and one-hot labels in the same order.
 struct Batch {
-  Matrix x;  // (B,D)  row k = data.images row indices[k]
+  Matrix x;  // (B,D)  row k = image indices[k], pixels in [0, 1]
   Matrix t;  // (B,K)  row k = one-hot of data.labels[indices[k]]
 };
 
-// The rows `indices` of a data set, in the order given (repeats repeated):
-//   x(k, :) = data.images(indices[k], :),   t(k, c) = 1 if c == data.labels[indices[k]], else 0
+// The examples `indices` of a data set, in the order given (repeats repeated):
+//   x(k, :) = image indices[k] (data.images),   t(k, c) = 1 if c == data.labels[indices[k]], else 0
 // Throws std::out_of_range if an index is ≥ N, std::invalid_argument if a label is
 // ≥ classes.
 Batch sample_batch(const Dataset& data, const std::vector<std::size_t>& indices,
@@ -45,7 +49,7 @@ Batch sample_batch(const Dataset& data, const std::vector<std::size_t>& indices,
 // parameter's shape; a mismatch throws std::invalid_argument.
 void sgd_step(TwoLayerParams& params, const TwoLayerParams& grads, double lr);
 
-// How train computes the gradient of the batch loss.
+// How the gradient of the batch loss is computed.
 enum class GradientMethod {
   backprop,   // TwoLayerNet::gradient: about three forward passes' worth of work
   numerical,  // TwoLayerNet::numerical_gradient: two forward passes per parameter
@@ -53,14 +57,27 @@ enum class GradientMethod {
 
 struct TrainConfig {
   std::size_t batch_size = 100;  // B
-  double learning_rate = 0.1;    // lr, the book's learning_rate (η), > 0
+  // lr, the book's learning_rate (η). sgd_step moves by −lr·∇L, so a negative lr climbs
+  // (the --ascent experiment); 0 would not move at all and is refused.
+  double learning_rate = 0.1;
   std::size_t iterations = 10000;
-  // Evaluate after every this many iterations. 0: one epoch, max(1, N / batch_size)
+  // Measure the accuracy every this many iterations. 0: one epoch, max(1, N / batch_size)
   // iterations (600 for 60,000 images in batches of 100), as the book's iter_per_epoch.
   std::size_t iterations_per_epoch = 0;
   GradientMethod gradient = GradientMethod::backprop;
-  bool ascent = false;  // step along +∇L instead of −∇L: the loss climbs
 };
+
+// One pass of the book's loop: one mini-batch, one step. With N = train_set.size() and
+// K = net's output size (net.params.b2.cols()):
+//   1. indices = choose_batch(rng, N, batch_size)            (the book's batch_mask)
+//   2. batch = sample_batch(train_set, indices, K)           (x_batch, t_batch)
+//   3. grads = net.gradient(batch.x, batch.t), or net.numerical_gradient(batch.x, batch.t)
+//      when config.gradient is GradientMethod::numerical
+//   4. sgd_step(net.params, grads, config.learning_rate)
+//   5. returns net.loss(batch.x, batch.t): the batch loss after the step, as the book
+//      records it in train_loss_list
+// Exceptions from these calls pass through unchanged.
+double train_step(TwoLayerNet& net, const Dataset& train_set, const TrainConfig& config, Rng& rng);
 
 // The net measured on both whole sets after `iteration` updates.
 struct Evaluation {
@@ -83,19 +100,23 @@ struct TrainObserver {
   std::function<void(const Evaluation&)> on_evaluation;
 };
 
-// Mini-batch stochastic gradient descent, the loop of the book's train_neuralnet.py.
-// With N = train_set's size and K = net's output size (params.b2.cols()), for each
-// iteration i = 1 … iterations:
-//   1. batch = sample_batch(train_set, choose_batch(rng, N, batch_size), K)
-//   2. grads = net.gradient(batch.x, batch.t)   (net.numerical_gradient if asked)
-//   3. sgd_step(net.params, grads, lr)          (−lr with ascent)
-//   4. loss = net.loss(batch.x, batch.t), after the step; append it to losses, then
-//      call on_iteration(i, loss)
-//   5. if the loss is NaN or ±inf: set diverged and stop (no evaluation)
-//   6. if i is a multiple of iterations_per_epoch, or i == iterations: evaluate (the
-//      accuracies on all of train_set and test_set, the mean of the losses since the last
-//      evaluation), append it to evaluations, then call on_evaluation
+// Given. net's accuracy on every image of data (TwoLayerNet::accuracy against the one-hot
+// labels), measured a chunk of images at a time so that no temporary holds a whole set.
+// Throws std::invalid_argument for an empty set.
+double accuracy_on(const TwoLayerNet& net, const Dataset& data);
+
+// Given. Mini-batch stochastic gradient descent, the book's train_neuralnet.py: for each
+// iteration i = 1 … iterations,
+//   loss = train_step(net, train_set, config, rng); append it to losses; on_iteration(i, loss)
+//   if the loss is NaN or ±inf: set diverged and stop (no evaluation)
+//   if i − 1 is a multiple of iterations_per_epoch (the book's `i % iter_per_epoch == 0`,
+//   its i counting from 0: after updates 1, 601, 1201, …), or i == iterations: evaluate
+//   (accuracy_on both sets, the mean of the losses since the last evaluation), append it
+//   to evaluations, then on_evaluation
+// The book stops at its last epoch's measurement (after update 9601 of 10,000); the last
+// evaluation here also measures the net that training ends with.
 // Throws std::invalid_argument, before any step, if batch_size is 0 or larger than N,
-// iterations is 0, or learning_rate is not > 0.
+// iterations is 0, learning_rate is 0 or not finite, or the images of either set do not
+// have the net's D = params.W1.rows() pixels.
 TrainLog train(TwoLayerNet& net, const Dataset& train_set, const Dataset& test_set,
                const TrainConfig& config, Rng& rng, const TrainObserver& observer = {});

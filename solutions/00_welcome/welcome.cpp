@@ -2,11 +2,12 @@
 #include "chapters/00_welcome/welcome.h"
 
 #include <stdexcept>
+#include <string>
 
 #include "common/not_implemented.h"
 
 // The mean of all entries: mean(a) = (1 / size) Σ_ij a(i,j).
-// Throws std::invalid_argument for a matrix with no entries.
+// Throws std::invalid_argument naming mean for a matrix with no entries.
 double mean(const Matrix& a) {
   // Check first: with no entries the division below would be 0/0 = NaN, a wrong
   // number that travels silently; an exception stops right here and says why.
@@ -18,9 +19,18 @@ double mean(const Matrix& a) {
 }
 
 // One affine layer: x (B,D) · W (D,H) + b (1,H) → (B,H).
+// Throws std::invalid_argument naming affine and the three shapes if they do not fit.
 Matrix affine(const Matrix& x, const Matrix& W, const Matrix& b) {
+  // The Matrix operations would refuse a mismatch too, but under their own names
+  // (matmul, add_row_vector); the caller called affine and should read that, with the
+  // three shapes side by side.
+  if (x.cols() != W.rows() || b.rows() != 1 || b.cols() != W.cols()) {
+    throw std::invalid_argument("affine: x " + x.shape() + " · W " + W.shape() + " + b " +
+                                b.shape() +
+                                " do not fit: x needs as many columns as W has rows, and b "
+                                "one row as wide as W");
+  }
   // `*` is the matrix product, so each output row is that input row times W; the bias
   // is one row (1,H) shared by every input, which is exactly what add_row_vector does.
-  // Both operations check shapes, so a mismatch throws with both shapes named.
   return add_row_vector(x * W, b);
 }

@@ -16,7 +16,7 @@ Vector numerical_gradient(const FunctionND& f, const Vector& x) {
   Vector point = x;
   for (std::size_t i = 0; i < x.size(); ++i) {
     // f along axis i alone, every other coordinate held at x: a function of one
-    // variable, as in chapter 01's partial derivatives (the book's function_tmp1).
+    // variable, as in lesson 01's partial derivatives (the book's function_tmp1).
     const Function1D along_axis = [&](double t) {
       point[i] = t;
       return f(point);

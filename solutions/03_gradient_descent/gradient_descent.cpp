@@ -11,7 +11,7 @@
 
 // One step of gradient descent with learning rate lr:
 //   x_new = x − lr · ∇f(x)
-// ∇f(x) by numerical_gradient (chapter 02). Returns the new point; x is not changed.
+// ∇f(x) by numerical_gradient (lesson 02). Returns the new point; x is not changed.
 Vector gradient_step(const FunctionND& f, const Vector& x, double lr) {
   // The gradient points where f rises fastest, so its opposite is the steepest way down.
   const Vector grad = numerical_gradient(f, x);
@@ -27,7 +27,7 @@ Vector gradient_step(const FunctionND& f, const Vector& x, double lr) {
 // step_num steps of gradient descent from init_x:
 //   x_0 = init_x,   x_{k+1} = x_k − lr · ∇f(x_k)
 // Returns the end point and the path, start and end included: step_num + 1 points.
-// A negative step_num throws std::invalid_argument.
+// A negative step_num throws std::invalid_argument naming gradient_descent.
 DescentResult gradient_descent(const FunctionND& f, const Vector& init_x, double lr, int step_num) {
   // A negative count is a caller's mistake; a loop would quietly treat it as 0.
   if (step_num < 0) {

@@ -1,20 +1,92 @@
-// 04_learning_rate_lab/learning_rate_lab.cpp: judging runs, sweeping learning rates, and
-// the update with its sign flipped. Contracts are in learning_rate_lab.h.
+// 04_learning_rate_lab/learning_rate_lab.cpp: predicting where descent stops converging,
+// finding that rate by experiment, and judging a run. Contracts are in
+// learning_rate_lab.h.
 #include "chapters/04_learning_rate_lab/learning_rate_lab.h"
 
 #include <cmath>
 #include <cstddef>
 #include <stdexcept>
-#include <utility>
+#include <string>
 
 #include "chapters/03_gradient_descent/gradient_descent.h"
+#include "common/format.h"
 #include "common/not_implemented.h"
+
+// The long run on a bowl of curvature c: each step multiplies x by r = 1 − lr·c;
+// |r| < 1 converged, |r| = 1 still_moving, |r| > 1 diverged.
+// Throws std::invalid_argument naming predicted_outcome unless c is positive and finite.
+Outcome predicted_outcome(double lr, double curvature) {
+  // !(c > 0) also refuses NaN, which fails every comparison.
+  if (!(curvature > 0) || !std::isfinite(curvature)) {
+    throw std::invalid_argument("predicted_outcome: curvature is " + repr(curvature) +
+                                "; a bowl curves up, so it must be a positive number");
+  }
+  // x_{k+1} = x_k − lr·∇f(x_k) = x_k − lr·c·x_k = (1 − lr·c)·x_k, so x_k = r^k·x_0: the
+  // size of r alone decides. |r| < 1 ⇔ 0 < lr < 2/c: the limit is 2/c, twice the rate
+  // 1/c that lands on the minimum in one step (r = 0), and a negative lr (ascent) makes
+  // r > 1 whatever its size.
+  const double r = 1.0 - lr * curvature;
+  if (std::abs(r) < 1.0) return Outcome::converged;
+  if (std::abs(r) > 1.0) return Outcome::diverged;
+  return Outcome::still_moving;
+}
+
+// Bisection between lo (the run still descends: f(x_n) < f(x_0)) and hi (it does not):
+// `rounds` times, run the midpoint and keep the half where the change happens.
+// Throws std::invalid_argument naming find_lr_limit on a bad bracket or bad counts.
+LrBracket find_lr_limit(const FunctionND& f, const Vector& init_x, double lo, double hi,
+                        int step_num, int rounds) {
+  const std::string name = "find_lr_limit: ";
+  // !(lo < hi) also refuses NaN.
+  if (!(lo < hi)) {
+    throw std::invalid_argument(name + "the bracket [" + repr(lo) + ", " + repr(hi) +
+                                "] is empty: lo must be below hi");
+  }
+  // Checked here, not left to gradient_descent, so the message names what was called.
+  if (step_num < 1) {
+    throw std::invalid_argument(name + "step_num is " + std::to_string(step_num) +
+                                "; a run needs at least one step to end lower or higher");
+  }
+  if (rounds < 0) {
+    throw std::invalid_argument(name + "rounds is " + std::to_string(rounds) +
+                                ", it must be 0 or more");
+  }
+  // Whether the run at lr ends lower than it started. The whole run, not its last step:
+  // a run that converges until rounding freezes it at a tiny x, or one that diverges
+  // until x is so large that x ± h rounds to x, ends with two equal last values, but it
+  // still ended far below, or far above, where it began.
+  const auto descends = [&](double lr) {
+    const DescentResult run = gradient_descent(f, init_x, lr, step_num);
+    return f(run.path.back()) < f(run.path.front());
+  };
+  if (!descends(lo)) {
+    throw std::invalid_argument(name + "at lo = " + repr(lo) +
+                                " the run does not end lower than it starts. HINT: choose a "
+                                "smaller lo, where descent still converges");
+  }
+  if (descends(hi)) {
+    throw std::invalid_argument(name + "at hi = " + repr(hi) +
+                                " the run still ends lower than it starts. HINT: choose a "
+                                "larger hi, past the limit");
+  }
+  for (int round = 0; round < rounds; ++round) {
+    // Each round keeps lo descending and hi not, so the limit stays between them while
+    // the bracket halves.
+    const double mid = (lo + hi) / 2;
+    if (descends(mid)) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  return {lo, hi};
+}
 
 // The verdict on the run whose f along the path is f_values[k] = f(x_k), k = 0 … n:
 //   converged at step k:  f(x_k) < kConvergedBelow
 //   diverged at step k:   f(x_k) > kDivergedFactor · f(x_0), or f(x_k) is not finite
 // The first step at which either rule holds decides; otherwise still moving after n
-// steps. An empty f_values throws std::invalid_argument.
+// steps. An empty f_values throws std::invalid_argument naming classify_run.
 RunStatus classify_run(const std::vector<double>& f_values) {
   if (f_values.empty()) {
     throw std::invalid_argument("classify_run: f_values is empty; a run has at least f(x_0)");
@@ -33,38 +105,4 @@ RunStatus classify_run(const std::vector<double>& f_values) {
   }
   // Neither rule held at any step: n = size − 1 steps were taken, all undecided.
   return {Outcome::still_moving, static_cast<int>(f_values.size() - 1)};
-}
-
-// For each rate in `rates`, in order, a fresh run from init_x:
-//   gradient_descent(f, init_x, lr, step_num), f at every point of its path, and
-//   classify_run on those values.
-// Returns one row per rate, in the order of `rates`.
-std::vector<SweepRow> learning_rate_sweep(const FunctionND& f, const Vector& init_x,
-                                          const std::vector<double>& rates, int step_num) {
-  std::vector<SweepRow> rows;
-  rows.reserve(rates.size());
-  for (const double lr : rates) {
-    // Every rate starts from init_x itself, never from where the previous rate ended:
-    // otherwise the rows would not be comparable.
-    const DescentResult run = gradient_descent(f, init_x, lr, step_num);
-    SweepRow row;
-    row.lr = lr;
-    row.x = run.x;
-    // f_values[k] = f(x_k) for k = 0 … n: the start counts, so a verdict's step k
-    // matches path[k].
-    row.f_values.reserve(run.path.size());
-    for (const Vector& point : run.path) row.f_values.push_back(f(point));
-    row.status = classify_run(row.f_values);
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-// Gradient ascent: x_0 = init_x,   x_{k+1} = x_k + lr · ∇f(x_k).
-// Same result and path contract as gradient_descent.
-DescentResult gradient_ascent(const FunctionND& f, const Vector& init_x, double lr, int step_num) {
-  // x + lr · ∇f = x − (−lr) · ∇f: ascent is descent with the rate negated. Negating a
-  // double is exact, so this gives the very same bits as writing the `+` out, and the
-  // path contract and the step_num check come with gradient_descent.
-  return gradient_descent(f, init_x, -lr, step_num);
 }

@@ -1,16 +1,23 @@
-// 05_loss_gradient/loss.cpp: softmax, cross-entropy and the simple net. Contracts are in
+// 05_loss_gradient/loss.cpp: softmax, the two losses and the simple net. Contracts are in
 // loss.h. B = batch (rows), K = classes (columns).
 #include "chapters/05_loss_gradient/loss.h"
 
 #include <cmath>
 #include <cstddef>
 #include <stdexcept>
+#include <string>
 
 #include "chapters/02_gradient/gradient.h"
 #include "common/not_implemented.h"
 
 // Softmax of each row: y(b,k) = exp(a(b,k) − m_b) / Σ_j exp(a(b,j) − m_b), m_b = max_j a(b,j).
+// Throws std::invalid_argument naming softmax if a has no columns.
 Matrix softmax(const Matrix& a) {
+  // row_max would refuse too, but under its own name; the caller called softmax.
+  if (a.cols() == 0) {
+    throw std::invalid_argument("softmax: " + a.shape() +
+                                " has no columns: a row needs at least one score");
+  }
   // Each row is its own example, so each row gets its own maximum: with one maximum for
   // the whole batch, a row of small scores next to a row of large ones would underflow
   // to exp(−1000) = 0 everywhere and divide 0 by 0.
@@ -30,8 +37,28 @@ Matrix softmax(const Matrix& a) {
   return y;
 }
 
+// Sum of squared errors averaged over the batch: E = (1/B) Σ_b ½ Σ_k (y(b,k) − t(b,k))².
+// Throws std::invalid_argument naming sum_squared_error if the shapes differ or B = 0.
+double sum_squared_error(const Matrix& y, const Matrix& t) {
+  if (!y.same_shape(t)) {
+    throw std::invalid_argument("sum_squared_error: y " + y.shape() + " and t " + t.shape() +
+                                " differ in shape. HINT: t is one-hot, one row per example and "
+                                "one column per class, like y (common/mnist.h has one_hot)");
+  }
+  if (y.rows() == 0) {
+    throw std::invalid_argument("sum_squared_error: an empty batch " + y.shape() +
+                                " has no mean loss");
+  }
+  // Every class counts: a probability put on a wrong class is an error too, not only
+  // the probability missing from the right one.
+  const Matrix d = y - t;
+  // ½ Σ (y − t)²: the ½ is the book's, and makes the derivative in y simply y − t.
+  // Divided by B (rows), like the cross-entropy, so a batch's loss is per example.
+  return 0.5 * sum(hadamard(d, d)) / static_cast<double>(y.rows());
+}
+
 // Cross-entropy error averaged over the batch: E = −(1/B) Σ_b Σ_k t(b,k) · log(y(b,k) + 1e-7).
-// Throws std::invalid_argument if y and t differ in shape.
+// Throws std::invalid_argument naming cross_entropy_error if the shapes differ or B = 0.
 double cross_entropy_error(const Matrix& y, const Matrix& t) {
   if (!y.same_shape(t)) {
     throw std::invalid_argument("cross_entropy_error: y " + y.shape() + " and t " + t.shape() +
@@ -52,7 +79,8 @@ double cross_entropy_error(const Matrix& y, const Matrix& t) {
 
 // The scores x · W (B,3), before softmax.
 Matrix SimpleNet::predict(const Matrix& x) const {
-  // x (B,2) · W (2,3) → (B,3): score k of an example is Σ_i x(i) W(i,k).
+  // x (B,2) · W (2,3) → (B,3): score k of an example is Σ_i x(i) W(i,k). The product
+  // checks the shapes and names both when they do not fit.
   return x * W;
 }
 
@@ -62,15 +90,15 @@ double SimpleNet::loss(const Matrix& x, const Matrix& t) const {
   return cross_entropy_error(softmax(predict(x)), t);
 }
 
-// ∂loss/∂W (2,3) at the current W, by chapter 2's numerical_gradient over W:
+// ∂loss/∂W (2,3) at the current W, by lesson 02's numerical_gradient over W:
 //   ∂L/∂W(i,j) ≈ (L(W with W(i,j)+h) − L(W with W(i,j)−h)) / 2h,   h = 1e-4
 Matrix SimpleNet::numerical_gradient(const Matrix& x, const Matrix& t) {
   // The loss as a function of the weights (the book's f = lambda w: net.loss(x, t)).
-  // Chapter 2 nudges W in place and calls this with W itself; loss() reads this->W, the
+  // Lesson 02 nudges W in place and calls this with W itself; loss() reads this->W, the
   // very matrix being nudged, so the argument is not needed. Capturing `this` (not a copy
   // of the net) is what makes the nudges visible: a copy would see none and give zeros.
   const auto loss_of_W = [this, &x, &t](const Matrix&) { return loss(x, t); };
-  // `::` picks chapter 2's free function: inside this member, the bare name would mean
+  // `::` picks lesson 02's free function: inside this member, the bare name would mean
   // SimpleNet::numerical_gradient itself.
   return ::numerical_gradient(loss_of_W, W);
 }

@@ -37,18 +37,19 @@ std::uint64_t big_endian_u32(const std::uint8_t* p) {
   __builtin_trap();
 }
 
-// images (N, rows·cols) must match the header, byte for byte, pixel = byte / 255.
-void check_images(const Matrix& images, std::size_t rows, std::size_t cols,
-                  const std::uint8_t* data, std::size_t size) {
+// The images must match the header, and their pixels the body byte for byte.
+void check_images(const IdxImages& images, const std::uint8_t* data, std::size_t size) {
   if (size < 16) lie("images from a file shorter than its header");
-  if (images.rows() != big_endian_u32(data + 4)) lie("image count differs from the header");
-  if (rows != big_endian_u32(data + 8) || cols != big_endian_u32(data + 12)) {
+  if (images.count != big_endian_u32(data + 4)) lie("image count differs from the header");
+  if (images.rows != big_endian_u32(data + 8) || images.cols != big_endian_u32(data + 12)) {
     lie("image size differs from the header");
   }
-  if (images.cols() != rows * cols) lie("images.cols() != rows * cols");
-  if (16 + images.size() != size) lie("pixel count differs from the file's body");
-  for (std::size_t i = 0; i < images.size(); ++i) {
-    if (images.data()[i] != data[16 + i] / 255.0) lie("a pixel is not its byte / 255");
+  if (images.pixels.size() != images.count * images.rows * images.cols) {
+    lie("pixels.size() != count * rows * cols");
+  }
+  if (16 + images.pixels.size() != size) lie("pixel count differs from the file's body");
+  for (std::size_t i = 0; i < images.pixels.size(); ++i) {
+    if (images.pixels[i] != data[16 + i]) lie("a pixel is not its byte");
   }
 }
 
@@ -68,9 +69,7 @@ void parse_both(const std::uint8_t* data, std::size_t size, bool as_images, bool
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   if (as_images) {
     try {
-      std::size_t rows = 0, cols = 0;
-      const Matrix images = parse_idx_images(bytes, "fuzz-images", &rows, &cols);
-      check_images(images, rows, cols, data, size);
+      check_images(parse_idx_images(bytes, "fuzz-images"), data, size);
     } catch (const data_error&) {
     }
   }
