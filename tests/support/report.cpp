@@ -142,8 +142,9 @@ std::string condense(const std::string& message) {
   // "Expected: f() throws an exception of type T.\n  Actual: it throws nothing."
   if (lines.size() >= 2 && lines[1].rfind("  Actual: ", 0) == 0)
     return lines[0] + " Actual: " + lines[1].substr(10);
+  // ADD_FAILURE() << "why" and FAIL() << "why": "Failed\nwhy".
   for (const auto& l : lines) {
-    if (!l.empty()) return l;
+    if (!l.empty() && !(l == "Failed" && lines.size() > 1)) return l;
   }
   return "failed";
 }
