@@ -117,7 +117,7 @@ done
 targets=()
 for ch in "${programs[@]}"; do targets+=("build/reference/bin/${ch}_program"); done
 mkdir -p "$WORK"
-if make --no-print-directory -k -j"$(nproc)" "${targets[@]}" >"$WORK/build.log" 2>&1; then
+if make --no-print-directory -k "${targets[@]}" >"$WORK/build.log" 2>&1; then
   echo "  ${#targets[@]} programs built"
 else
   echo "  some programs do not build; see $WORK/build.log (their cases fail below)"

@@ -321,11 +321,18 @@ restore "$N"
 echo "== make reset never loses work =="
 
 begin reset-twice-in-a-second
-echo "// LOOPTEST: my work, first version" >>"$TREE/$W"
-in_tree make reset CH=00 CONFIRM=1
-first_status=$status
-cat "$out" >"$WORK/reset-first.out"
-in_tree make reset CH=00 CONFIRM=1
+# Both resets within one second (the old backup names went to the second): tried again
+# when the clock ticked over between them.
+for try in 1 2 3 4 5; do
+  rm -rf "$TREE/backups"
+  echo "// LOOPTEST: my work, first version" >>"$TREE/$W"
+  before=$(date +%s)
+  in_tree bash tools/reset.sh 00_welcome 1
+  first_status=$status
+  cat "$out" >"$WORK/reset-first.out"
+  in_tree bash tools/reset.sh 00_welcome 1
+  [ "$(date +%s)" = "$before" ] && break
+done
 cat "$WORK/reset-first.out" >>"$out"
 backups=$(ls -d "$TREE"/backups/00_welcome-* 2>/dev/null | wc -l)
 want_true '[ "$first_status" -eq 0 ] && [ "$status" -eq 0 ]' "a reset failed"

@@ -77,7 +77,7 @@ echo "== build (-fsanitize=address,undefined) =="
 log=build/sanitize-build.log
 targets=("${bins[@]}")
 for ch in "${programs[@]}"; do targets+=("$SAN/bin/${ch}_program"); done
-if make --no-print-directory -k -j"$(nproc)" "${targets[@]}" >"$log" 2>&1; then
+if make --no-print-directory -k "${targets[@]}" >"$log" 2>&1; then
   pass
   echo "  ${#targets[@]} binaries built"
 else
