@@ -23,6 +23,10 @@ learner_CXXFLAGS   := -O1 -g -ffp-contract=off -DMATRIX_CHECKED -D_GLIBCXX_ASSER
 # optimised fully even in the checked build (index checks stay on), which keeps
 # make check CH=07 near 3 s. Vectorising changes no result (no FMA, no reassociation).
 learner_common_CXXFLAGS := -O3 -march=native -Wno-restrict
+# The tests' own code only builds inputs and compares, and the runner (tests/support)
+# only reports: unoptimised, they compile in half the time, which the first make check
+# feels most. (Line numbers in a failure come from the source, not from -O.)
+learner_tests_CXXFLAGS := -O0
 # -O3 -march=native: the reference build is made for the machine it runs on (AVX on a recent
 # CPU), same results (no FMA, no -ffast-math); -Wno-restrict: GCC 12's false positive on
 # std::string concatenation at -O3 (GCC bug 105329). See BENCHMARKS.md.
@@ -145,13 +149,13 @@ compile = @mkdir -p $(@D) && echo "  CXX   $<  ($(1))" && tmp=$@.$$$$.tmp && \
   mv -f $$tmp.d $(@:.o=.d) && mv -f $$tmp $@ || { rm -f $$tmp $$tmp.d; exit 1; }
 
 build/learner/obj/%.o: %.cpp | build/compile_commands.json
-	$(call compile,learner,$(learner_CXXFLAGS) $(if $(filter common/%,$<),$(learner_common_CXXFLAGS)))
+	$(call compile,learner,$(learner_CXXFLAGS) $(if $(filter common/%,$<),$(learner_common_CXXFLAGS)) $(if $(filter tests/%,$<),$(learner_tests_CXXFLAGS)))
 
 build/reference/obj/%.o: %.cpp | build/compile_commands.json
-	$(call compile,reference,$(reference_CXXFLAGS))
+	$(call compile,reference,$(reference_CXXFLAGS) $(if $(filter tests/support/%,$<),-O0))
 
 build/sanitize/obj/%.o: %.cpp | build/compile_commands.json
-	$(call compile,sanitize,$(sanitize_CXXFLAGS))
+	$(call compile,sanitize,$(sanitize_CXXFLAGS) $(if $(filter tests/support/%,$<),-O0))
 
 # A stub as shipped exists once tools/shipped.sh has taken it from git.
 $(SHIPPED)/%.cpp:
@@ -164,7 +168,7 @@ shipped:
 # For editors: each source with the flags of the build that compiles it (your code and
 # the tests as in build/learner, solutions/ as in build/reference).
 EDITOR_SOURCES = $(sort $(wildcard chapters/*/*.cpp common/*.cpp tests/*.cpp tests/support/*.cpp solutions/*/*.cpp))
-editor_flags = $(CXXSTD) $(WARNINGS) $(CPPFLAGS) $(if $(filter solutions/%,$(1)),$(reference_CXXFLAGS),$(learner_CXXFLAGS) $(if $(filter common/%,$(1)),$(learner_common_CXXFLAGS)))
+editor_flags = $(CXXSTD) $(WARNINGS) $(CPPFLAGS) $(if $(filter solutions/%,$(1)),$(reference_CXXFLAGS),$(learner_CXXFLAGS) $(if $(filter common/%,$(1)),$(learner_common_CXXFLAGS)) $(if $(filter tests/%,$(1)),$(learner_tests_CXXFLAGS)))
 editor_entry = {"directory": "$(CURDIR)", "file": "$(1)", "command": "$(CXX) $(call editor_flags,$(1)) -c $(1)"}
 define newline
 
