@@ -175,8 +175,7 @@ define newline
 
 endef
 build/compile_commands.json: Makefile $(wildcard chapters/*/ solutions/*/ common/ tests/)
-	@mkdir -p build
-	$(file >$@.tmp,[$(foreach f,$(EDITOR_SOURCES),$(if $(filter $(f),$(firstword $(EDITOR_SOURCES))),,$(,))$(newline)  $(call editor_entry,$(f)))$(newline)])
+	$(shell mkdir -p $(@D))$(file >$@.tmp,[$(foreach f,$(EDITOR_SOURCES),$(if $(filter $(f),$(firstword $(EDITOR_SOURCES))),,$(,))$(newline)  $(call editor_entry,$(f)))$(newline)])
 	@mv -f $@.tmp $@
 
 # ---------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ struct Settings {
   std::string mode = "maintainer";  // maintainer, learner, progress, bite
   std::string chapter;              // "03_gradient_descent", or "" when not told
   std::string previous;             // "solutions" when earlier chapters come from solutions/
-  double cpu_seconds = 10;          // per test: 6 times the slowest test of the learner build
+  double cpu_seconds = 5;  // per test: 10 times the slowest test of the learner build (0.5 s)
   bool captures() const { return mode != "maintainer"; }
   std::string number() const { return chapter.substr(0, 2); }
   std::string recheck() const {

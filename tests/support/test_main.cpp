@@ -4,7 +4,7 @@
 // The tests run in a child process, and this process watches it. So when a test crashes
 // (a null write, a failed check that aborts) or never ends (a loop), this process is still
 // there to say which test it was and where the code was, and to run the tests after it.
-// A test may use WORKBOOK_TEST_SECONDS seconds of CPU (default 10), and three times that
+// A test may use WORKBOOK_TEST_SECONDS seconds of CPU (default 5), and three times that
 // on the clock; then it is stopped and reported, naming the line it was running.
 //
 // WORKBOOK_REPORT chooses the report:
