@@ -52,3 +52,18 @@ build() {
   rm -f "$log"
   return "$status"
 }
+
+# copy_tree DIR: a fresh copy of the workbook in DIR, as the files git lists (tracked or
+# not, not ignored), else the workbook's folders; never the generated data/, build/, out/
+# or backups/ (a data/ that is a link escapes .gitignore's /data/). tar keeps each file's
+# time, which make compares with the objects copied in after it.
+copy_tree() {
+  rm -rf "$1"
+  mkdir -p "$1"
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git ls-files -z -co --exclude-standard | grep -z -v -E '^(data|build|out|backups)(/|$)' |
+      tar --null -T - -cf - | tar -xf - -C "$1"
+  else
+    tar -cf - Makefile common chapters solutions tests tools | tar -xf - -C "$1"
+  fi
+}

@@ -10,19 +10,14 @@
 # "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
+source tools/lib.sh
 ROOT=$PWD
 WORK=$ROOT/build/loop-test
 TREE=$WORK/tree
 passed=0 failed=0 skipped=0
 
 # ---- the scratch tree ------------------------------------------------------------------
-rm -rf "$TREE"
-mkdir -p "$TREE"
-if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-  git ls-files -z -co --exclude-standard | tar --null -T - -cf - | tar -xf - -C "$TREE"
-else
-  tar -cf - Makefile common chapters solutions tests tools | tar -xf - -C "$TREE"
-fi
+copy_tree "$TREE"
 bash tools/shipped.sh >/dev/null
 for f in build/shipped/chapters/*/*.cpp; do cp -p "$f" "$TREE/chapters/${f#build/shipped/chapters/}"; done
 if [ -d build/learner/obj ]; then
@@ -323,7 +318,7 @@ echo "== make reset never loses work =="
 begin reset-twice-in-a-second
 # Both resets within one second (the old backup names went to the second): tried again
 # when the clock ticked over between them.
-for try in 1 2 3 4 5; do
+for _ in 1 2 3 4 5; do
   rm -rf "$TREE/backups"
   echo "// LOOPTEST: my work, first version" >>"$TREE/$W"
   before=$(date +%s)

@@ -94,7 +94,7 @@ for bin in "${bins[@]}"; do
     continue
   fi
   # A test may take far longer under the sanitizers than the runner's usual limit.
-  (WORKBOOK_REPORT= WORKBOOK_TEST_SECONDS=600 timeout 1200 "$bin") >"$out" 2>&1
+  (WORKBOOK_REPORT='' WORKBOOK_TEST_SECONDS=600 timeout 1200 "$bin") >"$out" 2>&1
   status=$?
   p=$(result_field "$out" passed) f=$(result_field "$out" failed)
   if grep -qE "$REPORT" "$out"; then

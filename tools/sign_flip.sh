@@ -7,6 +7,7 @@
 # it). A section of `make test`; ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
+source tools/lib.sh
 source tools/programs.sh
 ITERS=300
 PHRASE="the loss climbed"
@@ -30,13 +31,7 @@ fi
 
 # The copy: the files git lists (tracked or not), with the reference objects, so that only
 # train.cpp recompiles (tar and cp -p keep the times make compares).
-rm -rf "$TREE"
-mkdir -p "$TREE"
-if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-  git ls-files -z -co --exclude-standard | tar --null -T - -cf - | tar -xf - -C "$TREE"
-else
-  tar -cf - Makefile common chapters solutions tests tools | tar -xf - -C "$TREE"
-fi
+copy_tree "$TREE"
 ln -s "$PWD/data" "$TREE/data"
 if [ -d build/reference/obj ]; then
   mkdir -p "$TREE/build/reference"

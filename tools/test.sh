@@ -80,7 +80,7 @@ if wanted solutions; then
       fail "$name was not built"
       continue
     fi
-    WORKBOOK_REPORT= "$bin" >"$out" 2>&1
+    WORKBOOK_REPORT='' "$bin" >"$out" 2>&1
     status=$?
     p=$(result_field "$out" passed) f=$(result_field "$out" failed) s=$(result_field "$out" skipped)
     if [ -z "$p" ]; then
