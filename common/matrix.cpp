@@ -151,7 +151,7 @@ std::size_t nonzeros(const double* first, std::size_t step, std::size_t k, std::
 // a sum of rows of B (the i-p-j order): the inner loop walks a row of B and a row of C,
 // both contiguous, which the compiler turns into vector instructions. The terms with
 // A(i,p) = 0 are left out: each would add 0·B(p,j) = ±0, and s + ±0 = s, so the sum
-// keeps every bit (most MNIST pixels are 0).
+// keeps every bit (most pixels of a handwritten digit are 0).
 Matrix product(const std::string& op, const Factor& a, const std::string& a_shape,
                const Matrix& b) {
   if (a.cols != b.rows()) {
