@@ -122,7 +122,6 @@ namespace {
 struct Factor {
   const double* at;
   std::size_t rows, cols, row_step, col_step;
-  double operator()(std::size_t i, std::size_t p) const { return at[i * row_step + p * col_step]; }
 };
 
 Factor as_is(const Matrix& a) { return {a.data(), a.rows(), a.cols(), a.cols(), 1}; }
@@ -132,10 +131,27 @@ Factor transposed(const Matrix& a) { return {a.data(), a.cols(), a.rows(), 1, a.
 // would cost more than sharing it saves.
 constexpr std::size_t kShareFrom = 1 << 18;
 
+// The entries first[p · step] ≠ 0 of one row of A, p = 0 … k−1: their p go to index and
+// their values to value, in order; returns how many. Without a branch per entry: every
+// entry is written, and the count moves on only past those that are not 0 (a branch
+// would guess wrong at every edge of a stroke of ink).
+std::size_t nonzeros(const double* first, std::size_t step, std::size_t k, std::size_t* index,
+                     double* value) {
+  std::size_t count = 0;
+  for (std::size_t p = 0; p < k; ++p) {
+    index[count] = p;
+    value[count] = first[p * step];
+    count += value[count] != 0.0;
+  }
+  return count;
+}
+
 // C (n,m) = A (n,k) · B (k,m), B row-major. Row i of C is
 //   C(i,:) = Σ_p A(i,p) · B(p,:),   p = 0, 1, …, k−1 in order,
 // a sum of rows of B (the i-p-j order): the inner loop walks a row of B and a row of C,
-// both contiguous, which the compiler turns into vector instructions.
+// both contiguous, which the compiler turns into vector instructions. The terms with
+// A(i,p) = 0 are left out: each would add 0·B(p,j) = ±0, and s + ±0 = s, so the sum
+// keeps every bit (most pixels of a handwritten digit are 0).
 Matrix product(const std::string& op, const Factor& a, const std::string& a_shape,
                const Matrix& b) {
   if (a.cols != b.rows()) {
@@ -150,43 +166,47 @@ Matrix product(const std::string& op, const Factor& a, const std::string& a_shap
   }
   const std::size_t n = a.rows, k = a.cols, m = b.cols();
   Matrix c(n, m);
+  const double* A = a.at;
+  const std::size_t row_step = a.row_step, col_step = a.col_step;
   const double* B = b.data();
   double* C = c.data();
   const auto rows = [&](std::size_t begin, std::size_t end) {
-    std::vector<std::size_t> nonzero(k);
+    // Row i's nonzero terms: A(i, p[q]) = v[q]. (Plain pointers into the vectors: the
+    // checked build's bounds checks stay out of the innermost loop.)
+    std::vector<std::size_t> index(k);
+    std::vector<double> value(k);
+    std::size_t* p = index.data();
+    double* v = value.data();
     for (std::size_t i = begin; i < end; ++i) {
-      // The p with A(i,p) ≠ 0, found without a branch per entry (most MNIST pixels are
-      // 0, and a branch that guesses wrong 1 time in 5 costs more than the arithmetic).
-      // A skipped term adds 0·B(p,j) = ±0, and s + ±0 = s: the sum keeps every bit.
-      std::size_t count = 0;
-      for (std::size_t p = 0; p < k; ++p) {
-        nonzero[count] = p;
-        count += a(i, p) != 0.0;
-      }
+      const std::size_t count = nonzeros(A + i * row_step, col_step, k, p, v);
       double* ci = C + i * m;
       std::size_t q = 0;
-      // Four rows of B per pass over C's row: one load and store of C(i,j) instead of
-      // four, the four terms still added one after the other, in the order of p.
-      for (; q + 4 <= count; q += 4) {
-        const double a0 = a(i, nonzero[q]), a1 = a(i, nonzero[q + 1]);
-        const double a2 = a(i, nonzero[q + 2]), a3 = a(i, nonzero[q + 3]);
-        const double* b0 = B + nonzero[q] * m;
-        const double* b1 = B + nonzero[q + 1] * m;
-        const double* b2 = B + nonzero[q + 2] * m;
-        const double* b3 = B + nonzero[q + 3] * m;
+      // Eight rows of B per pass over C's row: one load and store of C(i,j) instead of
+      // eight, the eight terms still added one after the other, in the order of p.
+      for (; q + 8 <= count; q += 8) {
+        // Local copies: C's row is written below, and the compiler must otherwise assume
+        // that a write to it might change v.
+        const double* row[8];
+        double a8[8];
+        for (std::size_t e = 0; e < 8; ++e) {
+          row[e] = B + p[q + e] * m;
+          a8[e] = v[q + e];
+        }
         for (std::size_t j = 0; j < m; ++j) {
-          ci[j] = (((ci[j] + a0 * b0[j]) + a1 * b1[j]) + a2 * b2[j]) + a3 * b3[j];
+          double s = ci[j];
+          for (std::size_t e = 0; e < 8; ++e) s += a8[e] * row[e][j];
+          ci[j] = s;
         }
       }
       for (; q < count; ++q) {
-        const double ap = a(i, nonzero[q]);
-        const double* bp = B + nonzero[q] * m;
-        for (std::size_t j = 0; j < m; ++j) ci[j] += ap * bp[j];
+        const double* bq = B + p[q] * m;
+        const double aq = v[q];
+        for (std::size_t j = 0; j < m; ++j) ci[j] += aq * bq[j];
       }
     }
   };
-  // Each row of C is one thread's, computed the same way whatever the split: the result
-  // does not depend on the number of cores.
+  // Each row of C is one thread's, computed the same way whichever thread it is: the
+  // result does not depend on the number of cores.
   parallel_rows(n, rows, n * k * m < kShareFrom ? n : 1);
   return c;
 }

@@ -230,10 +230,9 @@ struct Point {
   double x, y;
 };
 
-// Appends the series' line to `lines` and its markers to `dots`; records in `drawn` the
-// screen points it covers (every 10 px along the line), for placing the legend.
-void draw_series(std::string& lines, std::string& dots, std::vector<Point>& drawn, const Series& s,
-                 const std::string& color, const Axis& x, const Axis& y) {
+// Appends the series' line to `lines` and its markers to `dots`.
+void draw_series(std::string& lines, std::string& dots, const Series& s, const std::string& color,
+                 const Axis& x, const Axis& y) {
   std::string d, circles, last;
   bool pen_down = false;  // false at the start and after a skipped point: the line breaks
   for (std::size_t i = 0; i < s.x.size(); ++i) {
@@ -244,14 +243,6 @@ void draw_series(std::string& lines, std::string& dots, std::vector<Point>& draw
     const Point p{x.to_px(s.x[i]), y.to_px(s.y[i])};
     const std::string cx = px(p.x), cy = px(p.y), point = cx + " " + cy;
     if (pen_down && point == last) continue;  // the same pixel again: nothing new to draw
-    if (pen_down && s.line) {
-      const Point q = drawn.back();
-      const int steps = static_cast<int>(std::min(100.0, std::hypot(p.x - q.x, p.y - q.y) / 10));
-      for (int k = 1; k <= steps; ++k) {
-        drawn.push_back({q.x + (p.x - q.x) * k / (steps + 1), q.y + (p.y - q.y) * k / (steps + 1)});
-      }
-    }
-    drawn.push_back(p);
     d += (pen_down ? "L" : "M") + point;
     if (s.markers) circles += element("circle", {{"cx", cx}, {"cy", cy}, {"r", "3"}});
     pen_down = true;
@@ -261,8 +252,7 @@ void draw_series(std::string& lines, std::string& dots, std::vector<Point>& draw
   if (!circles.empty()) dots += element("g", {{"fill", color}}, circles) + "\n";
 }
 
-void draw_contour(std::string& out, std::vector<Point>& drawn, const Contour& c, const Axis& x,
-                  const Axis& y) {
+void draw_contour(std::string& out, const Contour& c, const Axis& x, const Axis& y) {
   if (!c.f) return;
   // Sample in axis units, so that on a log axis the samples are evenly spaced on screen.
   const auto g = [&](double u, double v) { return c.f(x.from_unit(u), y.from_unit(v)); };
@@ -273,7 +263,6 @@ void draw_contour(std::string& out, std::vector<Point>& drawn, const Contour& c,
       const Point a{x.px_of_unit(s.x0), y.px_of_unit(s.y0)};
       const Point b{x.px_of_unit(s.x1), y.px_of_unit(s.y1)};
       d += "M" + px(a.x) + " " + px(a.y) + "L" + px(b.x) + " " + px(b.y);
-      drawn.push_back(a);
     }
   }
   if (!d.empty()) out += element("path", {{"d", d}, {"fill", "none"}, {"stroke", c.color}}) + "\n";
@@ -290,8 +279,7 @@ double smallest_gap(std::vector<double> positions) {
   return gap;
 }
 
-void draw_quiver(std::string& out, std::vector<Point>& drawn, const Quiver& q, const Axis& x,
-                 const Axis& y) {
+void draw_quiver(std::string& out, const Quiver& q, const Axis& x, const Axis& y) {
   // Pixels per data unit along each axis; ky < 0 because screen y grows downward.
   const double kx = (x.px_hi - x.px_lo) / (x.hi - x.lo), ky = (y.px_hi - y.px_lo) / (y.hi - y.lo);
   std::vector<double> sx, sy;
@@ -318,8 +306,6 @@ void draw_quiver(std::string& out, std::vector<Point>& drawn, const Quiver& q, c
     // half as wide as long. (ux, uy) is the arrow's direction, (-uy, ux) its normal.
     const double ux = vx / len, uy = vy / len, head = std::min(7.0, 0.4 * len);
     const double bx = x0 + vx - ux * head, by = y0 + vy - uy * head;
-    drawn.push_back({x0, y0});
-    drawn.push_back({x0 + vx, y0 + vy});
     shafts += "M" + px(x0) + " " + px(y0) + "L" + px(bx) + " " + px(by);
     heads += "M" + px(x0 + vx) + " " + px(y0 + vy) + "L" + px(bx - uy * head / 2) + " " +
              px(by + ux * head / 2) + "L" + px(bx + uy * head / 2) + " " + px(by - ux * head / 2) +
@@ -343,35 +329,16 @@ struct Box {
 };
 
 void draw_legend(std::string& out, const std::vector<LegendEntry>& entries, LegendCorner corner,
-                 const Box& area, const std::vector<Point>& drawn) {
+                 const Box& area) {
   if (entries.empty()) return;
   std::size_t widest = 0;
   for (const LegendEntry& e : entries) widest = std::max(widest, width_in_chars(e.label));
   const double row = 18, w = 56 + widest * kCharWidth, h = 8 + row * entries.size();
-  // The legend box's top-left corner when it sits in corner c, 10 px in from the sides.
-  const auto place = [&](LegendCorner c) {
-    const bool right = c == LegendCorner::top_right || c == LegendCorner::bottom_right;
-    const bool top = c == LegendCorner::top_right || c == LegendCorner::top_left;
-    return Point{right ? area.right - 10 - w : area.left + 10,
-                 top ? area.top + 10 : area.bottom - 10 - h};
-  };
-  if (corner == LegendCorner::best) {  // the corner that hides the fewest drawn points
-    std::size_t fewest = drawn.size() + 1;
-    for (LegendCorner c : {LegendCorner::top_right, LegendCorner::top_left,
-                           LegendCorner::bottom_right, LegendCorner::bottom_left}) {
-      const Point p = place(c);
-      const auto hidden =
-          static_cast<std::size_t>(std::count_if(drawn.begin(), drawn.end(), [&](Point d) {
-            // 10 px to spare around the box, so a line that only grazes it counts too
-            return d.x >= p.x - 10 && d.x <= p.x + w + 10 && d.y >= p.y - 10 && d.y <= p.y + h + 10;
-          }));
-      if (hidden < fewest) {
-        fewest = hidden;
-        corner = c;
-      }
-    }
-  }
-  const auto [x, y] = place(corner);
+  // The legend box's top-left corner, 10 px in from the sides of its corner.
+  const bool right = corner == LegendCorner::top_right || corner == LegendCorner::bottom_right;
+  const bool top = corner == LegendCorner::top_right || corner == LegendCorner::top_left;
+  const double x = right ? area.right - 10 - w : area.left + 10;
+  const double y = top ? area.top + 10 : area.bottom - 10 - h;
   out += element("rect", box(x, y, w, h) + Attributes{{"fill", "white"},
                                                       {"fill-opacity", "0.9"},
                                                       {"stroke", "#bbbbbb"}}) +
@@ -590,20 +557,19 @@ std::string render_svg(const Plot& plot) {
       element("clipPath", {{"id", "dots"}}, element("rect", area_and_more));
   out += element("defs", {}, clip_area + clip_dots) + "\n";
   std::string lines, dots;
-  std::vector<Point> drawn;
   std::vector<LegendEntry> legend;
   for (const Contour& c : plot.contours) {
-    draw_contour(lines, drawn, c, x, y);
+    draw_contour(lines, c, x, y);
     if (!c.label.empty()) legend.push_back({c.label, c.color});
   }
   for (const Quiver& q : plot.quivers) {
-    draw_quiver(lines, drawn, q, x, y);
+    draw_quiver(lines, q, x, y);
     if (!q.label.empty()) legend.push_back({q.label, q.color});
   }
   for (std::size_t i = 0; i < plot.series.size(); ++i) {
     const Series& s = plot.series[i];
     const std::string color = s.color.empty() ? kPalette[i % std::size(kPalette)] : s.color;
-    draw_series(lines, dots, drawn, s, color, x, y);
+    draw_series(lines, dots, s, color, x, y);
     if (!s.label.empty()) legend.push_back({s.label, color, s.line, s.dashed, s.markers});
   }
   if (!lines.empty()) out += element("g", {{"clip-path", "url(#area)"}}, "\n" + lines) + "\n";
@@ -624,7 +590,7 @@ std::string render_svg(const Plot& plot) {
   if (!plot.title.empty()) {
     out += text(middle_x, 26, plot.title, {{"text-anchor", "middle"}, {"font-size", "16"}});
   }
-  draw_legend(out, legend, plot.legend, {left, right, top, bottom}, drawn);
+  draw_legend(out, legend, plot.legend, {left, right, top, bottom});
   return out + "</svg>\n";
 }
 

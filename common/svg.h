@@ -61,8 +61,9 @@ struct Quiver {
   std::string color = "#444444";
 };
 
-// Where the legend goes; `best` picks the corner that hides the fewest data points.
-enum class LegendCorner { best, top_right, top_left, bottom_right, bottom_left };
+// The corner of the plot area the legend goes in. Each program picks the corner its data
+// leave free.
+enum class LegendCorner { top_right, top_left, bottom_right, bottom_left };
 
 struct Plot {
   std::string title{}, x_label{}, y_label{};
@@ -72,7 +73,7 @@ struct Plot {
   std::optional<std::pair<double, double>> x_range{}, y_range{};
   std::vector<Contour> contours{};  // drawn first, under the series
   std::vector<Quiver> quivers{};
-  LegendCorner legend = LegendCorner::best;
+  LegendCorner legend = LegendCorner::top_right;
   int width = 640, height = 480;  // of the whole picture, in pixels
 };
 

@@ -335,6 +335,7 @@ void write_loss_plot(const TrainLog& log, const std::string& setup, const std::s
   plot.title = "Batch loss per iteration (" + setup + ")";
   plot.x_label = "iteration";
   plot.y_label = "cross-entropy loss on the batch";
+  plot.legend = LegendCorner::top_right;  // the loss starts high on the left and falls
   Series raw{{}, {}, "batch loss", "#9ecae1"};
   for (std::size_t i = 0; i < log.losses.size(); ++i) {
     raw.x.push_back(static_cast<double>(i + 1));

@@ -101,8 +101,9 @@ struct TrainObserver {
 };
 
 // Given. net's accuracy on every image of data (TwoLayerNet::accuracy against the one-hot
-// labels), measured a chunk of images at a time so that no temporary holds a whole set.
-// Throws std::invalid_argument for an empty set.
+// labels), measured a chunk of images at a time so that no temporary holds a whole set,
+// several chunks at once on the machine's cores (so accuracy must change nothing but its
+// result, as a const member function should). Throws std::invalid_argument for an empty set.
 double accuracy_on(const TwoLayerNet& net, const Dataset& data);
 
 // Given. Mini-batch stochastic gradient descent, the book's train_neuralnet.py: for each
