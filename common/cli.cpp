@@ -1,12 +1,18 @@
 // common/cli.cpp: see cli.h.
 #include "common/cli.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <iostream>
+#include <new>
 #include <stdexcept>
 
 Flags::Flags(std::string program, std::string summary)
@@ -27,8 +33,8 @@ void Flags::parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
-      std::cout << usage();
-      std::exit(0);
+      std::cout << usage() << std::flush;
+      std::exit(std::cout ? 0 : 1);
     }
     if (arg.rfind("--", 0) != 0) fail("unexpected argument '" + arg + "'");
     std::string name = arg.substr(2), value;
@@ -86,7 +92,49 @@ long Flags::integer(const std::string& name, long min, long max) const {
   }
   if (x < min) fail("--" + name + " must be at least " + std::to_string(min) + ", got " + v);
   if (x > max) fail("--" + name + " must be at most " + std::to_string(max) + ", got " + v);
+  if (std::find(integers_read_.begin(), integers_read_.end(), name) == integers_read_.end()) {
+    integers_read_.push_back(name);
+  }
   return x;
+}
+
+double Flags::memory_budget() {
+  constexpr double kBudget = 4.0 * 1024 * 1024 * 1024;
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  const double half = pages > 0 && page > 0
+                          ? 0.5 * static_cast<double>(pages) * static_cast<double>(page)
+                          : kBudget;
+  return std::min(kBudget, half);
+}
+
+std::vector<std::string> Flags::sizes_given() const {
+  std::vector<std::string> given;
+  for (const auto& name : integers_read_) {
+    if (values_.count(name) != 0) given.push_back(name);
+  }
+  return given.empty() ? integers_read_ : given;
+}
+
+namespace {
+
+// "--a, --b or --c"; with values, "--a 1, --b 2 or --c 3".
+std::string flag_list(const Flags& flags, const std::vector<std::string>& names, bool values,
+                      const std::string& last = " or ") {
+  std::string list;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    list += (i == 0 ? "" : i + 1 == names.size() ? last : ", ") + ("--" + names[i]);
+    if (values) list += " " + flags.text(names[i]);
+  }
+  return list;
+}
+
+}  // namespace
+
+void Flags::require_memory(double bytes, const std::vector<std::string>& flags_to_lower) const {
+  if (bytes <= memory_budget()) return;
+  fail("these sizes (" + flag_list(*this, flags_to_lower, true, ", ") + ") need about " +
+       format_bytes(bytes) + " of memory, more than the " + format_bytes(memory_budget()) +
+       " a program here may use. HINT: lower " + flag_list(*this, flags_to_lower, false));
 }
 
 bool Flags::on(const std::string& name) const {
@@ -110,12 +158,88 @@ void Flags::fail(const std::string& problem) const {
   std::exit(2);
 }
 
-int guarded_main(const std::function<int()>& body) {
+std::string format_bytes(double bytes) {
+  constexpr double kMiB = 1024.0 * 1024, kGiB = 1024 * kMiB;
+  char buf[32];
+  if (bytes >= kGiB) {
+    std::snprintf(buf, sizeof(buf), "%.1f GiB", bytes / kGiB);
+  } else {
+    std::snprintf(buf, sizeof(buf), "%.0f MiB", std::ceil(bytes / kMiB));
+  }
+  return buf;
+}
+
+namespace {
+
+// The address space the process may take: the budget and 1 GiB for code, stacks and the
+// allocator's own reserve. Not under a sanitizer: their shadow memory needs terabytes.
+void limit_address_space() {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  return;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer)
+  return;
+#endif
+#endif
+  if (std::getenv("WORKBOOK_NO_MEMORY_LIMIT") != nullptr) return;
+  rlimit lim{};
+  if (getrlimit(RLIMIT_AS, &lim) != 0) return;
+  const auto want = static_cast<rlim_t>(Flags::memory_budget() + 1024.0 * 1024 * 1024);
+  if (lim.rlim_cur == RLIM_INFINITY || lim.rlim_cur > want) {
+    lim.rlim_cur = want;
+    setrlimit(RLIMIT_AS, &lim);
+  }
+}
+
+// Flushes stdout; false if any write to it failed (a full disk, a closed descriptor).
+bool output_written() {
+  std::cout.flush();
+  return std::fflush(stdout) == 0 && !std::cout.fail() && !std::ferror(stdout);
+}
+
+int write_error(int saved_errno) {
+  std::cerr
+      << "error: could not write the output (" << std::strerror(saved_errno ? saved_errno : EIO)
+      << "). HINT: check that the disk is not full and that the output goes somewhere writable\n";
+  return 1;
+}
+
+int run_guarded(const Flags* flags, const std::function<int()>& body) {
+  limit_address_space();
+  int status = 1;
   try {
-    return body();
+    // The first failed write throws (below), so a full disk stops the program at once.
+    std::cout.exceptions(std::ios::badbit);
+    status = body();
+  } catch (const std::ios_base::failure&) {
+    const int saved = errno;
+    std::cout.exceptions(std::ios::goodbit);
+    return write_error(saved);
+  } catch (const std::bad_alloc&) {
+    std::cout.exceptions(std::ios::goodbit);
+    std::cout.flush();
+    const std::string lower = flags ? flag_list(*flags, flags->sizes_given(), true) : "";
+    std::cerr << "error: out of memory: this run needs more than the "
+              << format_bytes(Flags::memory_budget()) << " a program here may use. HINT: "
+              << (lower.empty() ? "use smaller sizes" : "lower " + lower) << "\n";
+    return 1;
   } catch (const std::exception& e) {
+    std::cout.exceptions(std::ios::goodbit);
     std::cout.flush();
     std::cerr << "error: " << e.what() << "\n";
     return 1;
   }
+  std::cout.exceptions(std::ios::goodbit);
+  errno = 0;
+  if (!output_written()) return write_error(errno);
+  return status;
+}
+
+}  // namespace
+
+int guarded_main(const std::function<int()>& body) { return run_guarded(nullptr, body); }
+
+int guarded_main(const Flags& flags, const std::function<int()>& body) {
+  return run_guarded(&flags, body);
 }

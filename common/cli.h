@@ -7,6 +7,11 @@
 //   double lr = flags.number("lr");       // a non-numeric value: usage, exit 2
 //
 // Values are written `--lr 0.1` or `--lr=0.1`. `--help` prints the usage and exits 0.
+//
+// Sizes that cost memory are checked against what a program may use, before any is taken:
+//   flags.require_memory(8.0 * hidden * (784 + batch), {"hidden", "batch"});
+//   // --hidden 100000 --batch 100: "error: ... need about 6.4 GiB ... HINT: lower --hidden ..."
+//   return guarded_main(flags, [&] { ... });  // errors, out of memory, a full disk: below
 #pragma once
 
 #include <functional>
@@ -31,9 +36,19 @@ class Flags {
   // The value as a number; exits 2 with usage if it is not one, or is not finite.
   double number(const std::string& name) const;
   // The value as a whole number in [min, max]; exits 2 with usage otherwise. The default
-  // max keeps counts far from overflowing an int or exhausting memory by a typo.
+  // max keeps counts far from overflowing an int; require_memory bounds what they cost.
   long integer(const std::string& name, long min = 1, long max = 1'000'000'000) const;
   bool on(const std::string& name) const;
+
+  // What a program may use: 4 GiB, or half the machine's memory if that is less.
+  static double memory_budget();
+  // Exits 2 with usage when `bytes`, the memory the sizes given will take (every buffer
+  // they imply, the evaluation's included), is over memory_budget(). The message gives the
+  // figure, the flags' values, and names the flags to lower.
+  void require_memory(double bytes, const std::vector<std::string>& flags_to_lower) const;
+  // The whole-number flags read so far that were given on the command line ("--steps
+  // 100000000"), else all those read: the sizes to lower when memory runs out.
+  std::vector<std::string> sizes_given() const;
 
   std::string usage() const;
   // Prints "error: <problem>" and the usage to stderr, then exits with status 2.
@@ -50,8 +65,22 @@ class Flags {
   std::vector<std::string> order_;
   std::map<std::string, Spec> specs_;
   std::map<std::string, std::string> values_;
+  mutable std::vector<std::string> integers_read_;
 };
 
-// Runs a program's body; an exception becomes "error: <what>" on stderr and exit 1, so
-// a shape mismatch or a bad data file ends with a message, never an abort.
+// "8.2 GiB", "512 MiB": a size in bytes for a message.
+std::string format_bytes(double bytes);
+
+// Runs a program's body and makes sure that it ends with a message, never an abort or a
+// silent loss, and a non-zero exit when it went wrong:
+//  - an exception becomes "error: <what>" on stderr and exit 1 (a shape mismatch, a bad
+//    data file);
+//  - running out of memory becomes "error: out of memory ... HINT: lower --steps" (the
+//    size flags given, when flags are passed); the process may take at most the budget
+//    (Flags::memory_budget, plus 1 GiB for the program itself) as address space, so an
+//    oversized run fails at once instead of swapping the machine (not under the
+//    sanitizers, which reserve far more, nor with WORKBOOK_NO_MEMORY_LIMIT set);
+//  - output that could not be written (a full disk, `>/dev/full`) becomes "error: could
+//    not write the output ..." and exit 1, at the first failed write.
 int guarded_main(const std::function<int()>& body);
+int guarded_main(const Flags& flags, const std::function<int()>& body);

@@ -1,11 +1,14 @@
 // tests/common_cli_test.cpp: flags, and bad flags ending in usage and exit status 2.
-#include "common/cli.h"
-
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <iostream>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "common/cli.h"
 
 namespace {
 
@@ -71,6 +74,74 @@ TEST(FlagsTest, CountAboveMaximumExits) {
 TEST(GuardedMainTest, ExceptionBecomesErrorAndStatusOne) {
   EXPECT_EXIT(std::exit(guarded_main([]() -> int { throw std::invalid_argument("bad shape"); })),
               testing::ExitedWithCode(1), "error: bad shape");
+}
+
+// Sizes within the budget pass; beyond it, the message gives the flags' values and says
+// which to lower, and the exit status is 2, like any bad flag.
+TEST(FlagsTest, RequireMemoryNamesTheFlagsToLower) {
+  Flags flags = MakeFlags();
+  Parse(flags, {"--iters", "100000"});
+  flags.require_memory(1e6, {"iters"});  // 1 MB: fine
+  EXPECT_EXIT(flags.require_memory(2 * Flags::memory_budget(), {"iters", "lr"}),
+              testing::ExitedWithCode(2),
+              "--iters 100000, --lr 0.1\\) need about .* GiB of memory, more than the .* "
+              "HINT: lower --iters or --lr");
+}
+
+// The budget is at most 4 GiB, and something real.
+TEST(FlagsTest, MemoryBudgetIsAtMostFourGiB) {
+  EXPECT_LE(Flags::memory_budget(), 4.0 * 1024 * 1024 * 1024);
+  EXPECT_GT(Flags::memory_budget(), 256.0 * 1024 * 1024);
+}
+
+// The sizes to lower are the whole-number flags the command line gave, else all read.
+TEST(FlagsTest, SizesGivenPreferTheCommandLine) {
+  Flags flags("prog", "A test program.");
+  flags.option("steps", "100", "steps");
+  flags.option("width", "5", "width");
+  Parse(flags, {"--steps", "7"});
+  (void)flags.integer("steps");
+  (void)flags.integer("width");
+  EXPECT_EQ(flags.sizes_given(), std::vector<std::string>{"steps"});
+  Flags plain("prog", "A test program.");
+  plain.option("steps", "100", "steps");
+  Parse(plain, {});
+  (void)plain.integer("steps");
+  EXPECT_EQ(plain.sizes_given(), std::vector<std::string>{"steps"});
+}
+
+// Bytes for a message: binary units, one decimal for GiB.
+TEST(FormatBytesTest, MiBAndGiB) {
+  EXPECT_EQ(format_bytes(512.0 * 1024 * 1024), "512 MiB");
+  EXPECT_EQ(format_bytes(8.8 * 1024 * 1024 * 1024), "8.8 GiB");
+}
+
+// Out of memory names the size flags given, instead of "std::bad_alloc".
+TEST(GuardedMainTest, OutOfMemorySaysWhichFlagToLower) {
+  Flags flags = MakeFlags();
+  Parse(flags, {"--iters", "900000000"});
+  (void)flags.integer("iters");
+  EXPECT_EXIT(std::exit(guarded_main(flags, []() -> int { throw std::bad_alloc(); })),
+              testing::ExitedWithCode(1), "error: out of memory.*HINT: lower --iters 900000000");
+}
+
+// A full disk is an error with a non-zero exit, not a silent success.
+TEST(GuardedMainTest, OutputThatCannotBeWrittenFails) {
+  EXPECT_EXIT(
+      {
+        if (std::freopen("/dev/full", "w", stdout) == nullptr) std::exit(99);
+        std::exit(guarded_main([] {
+          std::cout << "a line\n";
+          return 0;
+        }));
+      },
+      testing::ExitedWithCode(1),
+      "error: could not write the output \\(No space left on device\\)");
+}
+
+// A program's own status comes through when all went well.
+TEST(GuardedMainTest, StatusOfTheBodyOtherwise) {
+  EXPECT_EXIT(std::exit(guarded_main([] { return 3; })), testing::ExitedWithCode(3), "");
 }
 
 }  // namespace

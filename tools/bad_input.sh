@@ -10,6 +10,10 @@
 #                        the broken file and ending with a "HINT: ..."
 #   divergence           no "nan" printed; a line with a HINT (chapter 7), or the lab's
 #                        "diverged at step" verdict (chapter 4)
+#   a full disk          stdout to /dev/full: exit 1 and "error: could not write the output"
+#   sizes beyond memory  exit 2 within seconds, naming the flag to lower (for the programs
+#                        that bound their sizes with Flags::require_memory; the others are
+#                        listed as skipped until they do)
 #   fetch_mnist.sh       a .gz that is not gzip: exit 1, the file named
 # The broken data folders are built under build/bad_input/ from tiny IDX files written
 # here (printf, head), plus two from the real files when data/mnist/ holds them (the
@@ -56,15 +60,16 @@ tiny() {
 
 # ---- running a case --------------------------------------------------------------------
 # run CHAPTER ARGS...: runs the chapter's program from $WORK (so its out/ stays there),
-# under ulimit -v; sets status, and leaves its output in $WORK/stdout and $WORK/stderr.
-# In a subshell, so bash's "Aborted" or "Segmentation fault" notice lands in stderr too.
+# under ulimit -v; sets status, and leaves its output in $WORK/stdout and $WORK/stderr
+# (stdout goes to $STDOUT instead when that is set). In a subshell, so bash's "Aborted"
+# or "Segmentation fault" notice lands in stderr too.
 run() {
   local ch=$1
   shift
   (
     ulimit -v "$MEMORY_KB"
     cd "$WORK" && timeout "$TIMEOUT" "../reference/bin/${ch}_program" "$@"
-  ) >"$WORK/stdout" 2>"$WORK/stderr"
+  ) >"${STDOUT:-$WORK/stdout}" 2>"$WORK/stderr"
   status=$?
 }
 
@@ -112,7 +117,7 @@ done
 targets=()
 for ch in "${programs[@]}"; do targets+=("build/reference/bin/${ch}_program"); done
 mkdir -p "$WORK"
-if make --no-print-directory -k -j"$(nproc)" "${targets[@]}" >"$WORK/build.log" 2>&1; then
+if make --no-print-directory -k "${targets[@]}" >"$WORK/build.log" 2>&1; then
   echo "  ${#targets[@]} programs built"
 else
   echo "  some programs do not build; see $WORK/build.log (their cases fail below)"
@@ -183,11 +188,12 @@ has 07 && {
   expect_usage "$ch" --lr -0.1
   expect_usage "$ch" --gradient foo
   expect_usage "$ch" --ascent=yes
-  expect_usage "$ch" --hidden 2000000  # W1 alone would be 12.5 GB
   if have_mnist; then
+    expect_usage "$ch" --hidden 2000000  # W1 alone would be 12.5 GB
     expect_usage "$ch" --batch 70000
   else
-    skip "07 --batch 70000: needs data/mnist (make data)"
+    # The program reads the data before it judges these sizes.
+    skip "07 --hidden 2000000, --batch 70000: need data/mnist (make data)"
   fi
 }
 has 08 && {
@@ -298,6 +304,52 @@ elif has 07; then
   skip "07 --lr 100: needs data/mnist (make data)"
 fi
 
+echo "== a full disk: exit 1 and an error, never a silent success =="
+# expect_write_error CHAPTER ARGS...: stdout to /dev/full → exit 1, the error on stderr.
+expect_write_error() {
+  local label="${1%%_*} ${*:2} >/dev/full"
+  STDOUT=/dev/full run "$@"
+  if [ "$status" -eq 1 ] && grep -q '^error: could not write the output' "$WORK/stderr"; then
+    ok "$label: exit 1, $(grep -m 1 -o 'could not write the output ([^)]*)' "$WORK/stderr")"
+  else
+    fail "$label: wanted exit 1 and 'error: could not write the output'; got $(what_happened)"
+  fi
+}
+for ch in "${programs[@]}"; do
+  has "${ch%%_*}" || continue
+  case "$ch" in
+    07_*) expect_write_error "$ch" --data data-cases/tiny --batch 2 --hidden 2 --iters 5 ;;
+    08_*) if have_mnist; then expect_write_error "$ch" --iters 5; else skip "08 --iters 5 >/dev/full: needs data/mnist (make data)"; fi ;;
+    *) expect_write_error "$ch" ;;
+  esac
+done
+
+echo "== sizes beyond memory: refused at once, naming the flag to lower =="
+# expect_too_big CHAPTER FLAG ARGS...: exit 2 within seconds, and a HINT naming --FLAG.
+expect_too_big() {
+  local ch=$1 flag=$2 label="${1%%_*} ${*:3}" start=$SECONDS
+  shift 2
+  if ! grep -q 'require_memory' "chapters/$ch/main.cpp"; then
+    skip "$label: chapters/$ch/main.cpp does not bound its sizes yet (Flags::require_memory)"
+    return
+  fi
+  TIMEOUT=20 run "$ch" "$@"
+  if [ "$status" -eq 2 ] && grep -q "HINT: lower.*--$flag" "$WORK/stderr"; then
+    ok "$label: exit 2 in $((SECONDS - start)) s, $(grep -m 1 -o 'HINT: lower.*' "$WORK/stderr" | cut -c1-60)"
+  else
+    fail "$label: wanted exit 2 and 'HINT: lower ... --$flag'; got $(what_happened)"
+  fi
+}
+has 04 && expect_too_big "$(full 04)" steps --steps 100000000
+has 03 && expect_too_big "$(full 03)" steps --steps 1000000000
+if has 07 && have_mnist; then
+  expect_too_big "$(full 07)" hidden --iters 5 --hidden 100000
+  expect_too_big "$(full 07)" iters --iters 1000000000
+elif has 07; then
+  skip "07 --hidden 100000, --iters 1000000000: need data/mnist (make data)"
+fi
+has 08 && have_mnist && expect_too_big "$(full 08)" iters --iters 1000000000
+
 echo "== tools/fetch_mnist.sh: a .gz that is not gzip =="
 dir=$WORK/fetch-not-gzip
 rm -rf "$dir"
@@ -316,6 +368,6 @@ else
 fi
 
 echo
-[ "$skipped" -gt 0 ] && echo "$skipped cases skipped: no MNIST data (make data)."
+[ "$skipped" -gt 0 ] && echo "$skipped cases skipped (the reason is on each one's line)."
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -105,7 +105,7 @@ bins=()
 for t in $needed; do bins+=("build/reference/bin/$t"); done
 # Binaries are always relinked, so a stale one from an earlier run cannot stand in.
 rm -rf "$BASE/build/reference/bin"
-make -C "$BASE" --no-print-directory -k -j"$(nproc)" "${bins[@]}" >"$WORK/base-build.log" 2>&1
+make -C "$BASE" --no-print-directory -k "${bins[@]}" >"$WORK/base-build.log" 2>&1
 # A test binary that does not build or fails unmutated cannot judge a mutant: those
 # mutants are reported as NOT JUDGED (a failure), the others go ahead.
 broken=" "

@@ -40,6 +40,12 @@ program_needs_data() {
   grep -qE 'load_mnist|read_idx_|data/mnist' "chapters/$1/main.cpp" 2>/dev/null
 }
 
+# program_output_needs_data CHAPTER → true if what the program prints depends on MNIST
+# (chapter 6 runs without it, on synthetic inputs, but prints other numbers then).
+program_output_needs_data() {
+  grep -q 'data/mnist' "chapters/$1/main.cpp" 2>/dev/null
+}
+
 # have_mnist → true if data/mnist/ holds all four IDX files.
 have_mnist() {
   local f

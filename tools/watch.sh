@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# tools/watch.sh CHAPTER PREVIOUS: `make watch CH=NN`. Re-runs make check on every change
-# under the chapter's folder. Uses inotifywait when installed, else polls once a second.
+# tools/watch.sh CHAPTER PREVIOUS: `make watch CH=NN`. Re-runs the chapter's check on every
+# change under its folder: with inotifywait when installed, else by looking once a second.
+# Ctrl-C stops it at once, the check it was running included (they share the terminal's
+# process group, and nothing here sets up another).
 set -u
 ch=$1 previous=${2:-}
-num=${ch%%_*}
 cd "$(dirname "$0")/.." || exit 1
 trap 'echo; echo "watch stopped."; exit 0' INT TERM
 
 run_check() {
   clear 2>/dev/null || true
-  # make's own "*** [check] Error 1" line adds nothing to the report above it.
-  make --no-print-directory check CH="$num" PREVIOUS="$previous" 2>&1 | grep -v '^make.*[*][*][*] '
+  bash tools/check.sh "$ch" "$previous"
   echo
   echo "watching chapters/$ch/ (Ctrl-C stops)"
 }
@@ -25,7 +25,7 @@ if command -v inotifywait >/dev/null 2>&1; then
     run_check
   done
 else
-  echo "(inotifywait not found, polling; sudo apt-get install inotify-tools reacts at once)"
+  echo "(inotifywait not found, looking once a second; sudo apt-get install inotify-tools reacts at once)"
   last=$(fingerprint)
   while sleep 1; do
     now=$(fingerprint)
