@@ -1,4 +1,4 @@
-// tests/07_learning_mnist_test.cpp: chapter 07, mini-batch SGD: choose_batch,
+// tests/07_learning_mnist_test.cpp: lesson 07, mini-batch SGD: choose_batch,
 // sample_batch, sgd_step and train_step (on small made-up sets), the given train loop and
 // accuracy_on around them, and one epoch on real MNIST.
 #include <gtest/gtest.h>
@@ -526,9 +526,9 @@ TEST(TrainMnistTest, OneEpochReachesTheBooksEarlyAccuracy) {
   ASSERT_FALSE(log.diverged);
   ASSERT_EQ(log.losses.size(), 600u);
   ASSERT_EQ(log.evaluations.size(), 2u);
-  // The book's curve: test accuracy ≈ 0.78 after one epoch of 600 iterations. 0.70 leaves
-  // room for another seed's batches, while a net that did not learn (a wrong sign, a
-  // forgotten update, the same batch every time) stays far below: chance is 0.10.
+  // The book's accuracy plot (4.5.3) reads ≈ 0.78 after one epoch of 600 iterations.
+  // 0.70 leaves room for another seed's batches, while a net that did not learn (a wrong
+  // sign, a forgotten update, the same batch every time) stays far below: chance is 0.10.
   constexpr double kMinTestAccuracy = 0.70;
   EXPECT_GE(log.evaluations.back().test_accuracy, kMinTestAccuracy);
   // The batch loss starts at ln 10 ≈ 2.30; by now the mean over the last 100 batches is

@@ -1,5 +1,5 @@
 // chapters/07_learning_mnist/train.h: learning from data. Mini-batch stochastic gradient
-// descent trains chapter 6's two-layer net on MNIST: draw a batch, take the gradient of
+// descent trains lesson 06's two-layer net on MNIST: draw a batch, take the gradient of
 // the loss on it, step every parameter downhill, repeat; every epoch, measure accuracy.
 //
 // Exercises (train.cpp): choose_batch, sample_batch, sgd_step, train_step: the body of the
