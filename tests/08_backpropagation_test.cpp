@@ -252,6 +252,14 @@ TEST(ReluTest, BackwardMatchesNumericalDerivative) {
   expect_matrix_near(dx, numerical, kCentralDiffTol, "dx");
 }
 
+// A dout of another shape than the cached mask is refused, naming both shapes.
+TEST(ReluTest, BackwardOfAnotherShapeThrows) {
+  Relu relu;
+  relu.forward(Matrix{{-1, 0, 2}, {3, -0.5, 1}});
+  const std::string message = invalid_argument_message([&] { relu.backward(Matrix(2, 2)); });
+  EXPECT_TRUE(mentions(message, "(2x3)") && mentions(message, "(2x2)")) << message;
+}
+
 // --- Sigmoid ----------------------------------------------------------------------------
 
 // σ(0) = 1/2, σ(ln 3) = 3/4, σ(−ln 3) = 1/4, σ(40) ≈ 1; the output is kept in out.
@@ -282,6 +290,14 @@ TEST(SigmoidTest, BackwardMatchesNumericalDerivative) {
   Sigmoid probe;
   const Matrix numerical = numerical_backward([&] { return probe.forward(x); }, x, dout);
   expect_matrix_near(dx, numerical, kCentralDiffTol, "dx");
+}
+
+// A dout of another shape than the cached out is refused, naming both shapes.
+TEST(SigmoidTest, BackwardOfAnotherShapeThrows) {
+  Sigmoid s;
+  s.forward(Matrix{{0, 1, 2}});
+  const std::string message = invalid_argument_message([&] { s.backward(Matrix(1, 2)); });
+  EXPECT_TRUE(mentions(message, "(1x3)") && mentions(message, "(1x2)")) << message;
 }
 
 // --- Affine -----------------------------------------------------------------------------
@@ -349,6 +365,17 @@ TEST(AffineTest, InputOfAnotherWidthThrows) {
   const std::string message = invalid_argument_message([&] { affine.forward(Matrix(3, 3)); });
   EXPECT_TRUE(mentions(message, "matmul")) << message;
   EXPECT_TRUE(mentions(message, "(3x3)") && mentions(message, "(2x3)")) << message;
+}
+
+// A dout for another batch than forward's x is refused by a product: (2x3) against the
+// cached x (3x2).
+TEST(AffineTest, BackwardOfAnotherBatchThrows) {
+  AffineCase c;
+  Affine affine(c.W, c.b);
+  affine.forward(c.x);
+  const std::string message = invalid_argument_message([&] { affine.backward(Matrix(2, 3)); });
+  EXPECT_TRUE(mentions(message, "matmul")) << message;
+  EXPECT_TRUE(mentions(message, "(2x3)")) << message;
 }
 
 // --- SoftmaxWithLoss --------------------------------------------------------------------

@@ -60,6 +60,8 @@ struct Relu {
   // ∂out/∂x is 1 where x > 0 and 0 where x ≤ 0 (at x = 0 we take 0, as the book does), so
   //   ∂L/∂x = dout ⊙ mask      (⊙: entry by entry)
   // The gradient flows back through exactly the entries that were let through forward.
+  // A dout of another shape than the cached mask throws std::invalid_argument (hadamard
+  // names both shapes).
   Matrix backward(const Matrix& dout) const;
 
   Matrix mask;  // (like x): 1 where x > 0, 0 where x ≤ 0. Cached by forward.
@@ -71,6 +73,8 @@ struct Sigmoid {
   Matrix forward(const Matrix& x);
   // σ'(x) = σ(x)·(1 − σ(x)) = out·(1 − out), from the cached output alone, so
   //   ∂L/∂x = dout ⊙ out ⊙ (1 − out)
+  // A dout of another shape than the cached out throws std::invalid_argument (hadamard
+  // names both shapes).
   Matrix backward(const Matrix& dout) const;
 
   Matrix out;  // (like x): σ(x). Cached by forward.
@@ -88,13 +92,16 @@ struct Affine {
   Affine(Matrix&&, Matrix&&) = delete;
 
   // out = x · W + b    x (B,D) · W (D,H) + b (1,H) → (B,H), b added to every row.
-  // Caches x: ∂out/∂W needs it.
+  // Caches x: ∂out/∂W needs it. An x without D columns throws std::invalid_argument from
+  // the product (matmul names both shapes).
   Matrix forward(const Matrix& x);
   // With dout = ∂L/∂out (B,H):
   //   ∂L/∂x = dout · Wᵀ         (B,H)·(H,D) → (B,D)   returned
   //   ∂L/∂W = xᵀ · dout         (D,B)·(B,H) → (D,H)   stored in dW
   //   ∂L/∂b = Σ_i dout(i, :)    (1,H), a sum down the batch   stored in db
   // b is added to every one of the B rows, so each row's gradient reaches it: they add up.
+  // A dout that is not (B,H) throws std::invalid_argument from a product (matmul names
+  // both shapes).
   Matrix backward(const Matrix& dout);
 
   const Matrix& W;  // (D,H)
