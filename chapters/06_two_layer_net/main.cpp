@@ -1,6 +1,7 @@
 // chapters/06_two_layer_net/main.cpp: `make run CH=06` builds the book's 784-50-10 net,
-// prints its shapes and the loss of the fresh net beside ln 10, then checks the given
-// backpropagation gradient against numerical_gradient on a small net and 3 images.
+// prints its shapes and the loss of the fresh net beside ln 10, then runs your
+// gradient_check (the book's gradient_check.py) on a small net and 3 images: the given
+// backpropagation against your numerical_gradient.
 //
 // B = batch, D = 784 pixels, H = hidden units, K = 10 classes.
 #include <cmath>
@@ -37,6 +38,20 @@ std::string small(double v) {
   return buf;
 }
 
+constexpr std::size_t kHidden = 50;                 // the book's train_neuralnet.py
+constexpr double kWeightInitStd = 0.01;             // the book's default
+constexpr std::size_t kCheckHidden = 10;            // a small net for the slow numerical gradient
+constexpr std::size_t kCheckImages = 3;             // as the book's gradient_check.py
+constexpr double kH = 1e-4;                         // lesson 02's step
+constexpr double kEpsilon = 2.220446049250313e-16;  // the spacing of doubles at 1
+// What the check should show: the book's backward, (y − t)/B, leaves out the 1e-7 inside
+// the loss's log (lesson 05's kLogDelta), whose exact derivative carries a factor
+// p/(p + 1e-7) per image, p the true class's probability. A fresh net gives every class
+// p ≈ 1/10, so the two gradients differ by a relative 1e-7 / 0.1 = 1e-6, far above the
+// central difference's own 1e-9.
+constexpr double kFreshProbability = 0.1;
+constexpr double kExpectedRelativeError = kLogDelta / kFreshProbability;
+
 // Inputs and one-hot labels for the program: the first n MNIST training images, or, when
 // there is no MNIST, n rows of uniform random "pixels" in [0, 1) and random labels.
 struct Examples {
@@ -67,6 +82,127 @@ Examples load_examples(const std::string& dir, std::size_t n, std::uint64_t seed
   return e;
 }
 
+// The book's net: its shapes, as numpy would print them.
+void print_net(const TwoLayerNet& net) {
+  std::cout << "== the net: TwoLayerNet(784, 50, 10) ==\n";
+  const TwoLayerParams& p = net.params;
+  std::cout << "W1: " << np_shape(p.W1) << "\n"
+            << "b1: " << np_shape(p.b1) << "   (numpy: (50,))\n"
+            << "W2: " << np_shape(p.W2) << "\n"
+            << "b2: " << np_shape(p.b2) << "   (numpy: (10,))\n"
+            << "parameters: " << p.W1.size() + p.b1.size() + p.W2.size() + p.b2.size() << "\n\n";
+}
+
+// The fresh net knows nothing yet: about 1/10 for every class, a loss near ln 10.
+void print_fresh_net(const TwoLayerNet& net, const Examples& data) {
+  std::cout << "== the fresh net on " << data.x.rows() << " images ==\n";
+  const Matrix y = net.predict(data.x);
+  std::vector<double> first(y.cols());
+  for (std::size_t k = 0; k < y.cols(); ++k) first[k] = y(0, k);
+  std::cout << "y for image 0: " << tuple(first, [](double v) { return fixed(v, 4); })
+            << "   about 0.1 each\n";
+  const double loss = net.loss(data.x, data.t);
+  std::cout << "loss: " << fixed(loss, 6) << "   ln 10 = " << fixed(std::log(10.0), 6)
+            << "   (every class about 1/10: -log(1/10) = ln 10)\n";
+  const double accuracy = net.accuracy(data.x, data.t);
+  std::cout << "accuracy: " << fixed(accuracy, 2) << "   about 0.1 (a guess among 10)\n\n";
+}
+
+// One parameter of the check: both gradients, and the line printed for it.
+struct CheckedField {
+  const char* name;
+  const Matrix& backprop;
+  const Matrix& numerical;
+  const ParameterCheck& check;
+};
+
+// The book's gradient_check.py on a small net: your gradient_check, one line a parameter.
+void print_gradient_check(const std::vector<CheckedField>& fields) {
+  std::cout << "mean |diff|: the book's figure, the mean of |backprop - numerical|; max relative "
+               "error: the largest |backprop - numerical| / the largest |entry|\n"
+            << "expected: max relative error ≈ 1e-7 / p ≈ " << small(kExpectedRelativeError)
+            << ", p ≈ 0.1 the true class's probability (the book's backward leaves out the "
+               "loss's 1e-7)\n";
+  for (const CheckedField& f : fields) {
+    const GradientDifference& d = f.check.relative;
+    std::printf(
+        "gradient check %s: mean |diff| %.2e   max relative error %s   worst at (%zu, %zu): "
+        "backprop %s, numerical %s\n",
+        f.name, f.check.mean_abs_difference, small(d.relative_error).c_str(), d.worst_row,
+        d.worst_col, sci(f.backprop(d.worst_row, d.worst_col), 10).c_str(),
+        sci(f.numerical(d.worst_row, d.worst_col), 10).c_str());
+  }
+}
+
+// Every entry's disagreement against its size, on log axes. The book's backward misses
+// the factor 1/(1 + 1e-7/p), so each entry is off by about 1e-6 of itself: a line
+// parallel to the diagonal. Below it, where entries are tiny, the central difference's
+// rounding (about ε·L/h whatever the entry's size, lesson 02) is left: a flat floor.
+void write_check_picture(const std::vector<CheckedField>& fields, double loss,
+                         const std::string& path) {
+  Plot plot;
+  plot.title = "Gradient check: every entry of every parameter";
+  plot.x_label = "|backprop gradient entry|";
+  plot.y_label = "|backprop - numerical|";
+  plot.log_x = plot.log_y = true;
+  plot.legend = LegendCorner::top_left;
+  const char* colors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"};
+  int c = 0;
+  for (const CheckedField& f : fields) {
+    Series points;
+    points.label = f.name;
+    points.color = colors[c++];
+    points.markers = true;
+    points.line = false;
+    for (std::size_t k = 0; k < f.backprop.size(); ++k) {
+      points.x.push_back(std::fabs(f.backprop.data()[k]));
+      points.y.push_back(std::fabs(f.backprop.data()[k] - f.numerical.data()[k]));
+    }
+    plot.series.push_back(points);
+  }
+  // 1e-7/p of the entry: the share of the 1e-7 the book's backward leaves out.
+  plot.series.push_back({{1e-8, 1.0},
+                         {1e-8 * kExpectedRelativeError, kExpectedRelativeError},
+                         "1e-7/p * |entry| (the book's backward)",
+                         "grey",
+                         false,
+                         true});
+  // ε·L/h: a rounding error of one ε in each of the two losses, magnified by 1/2h twice.
+  const double floor = kEpsilon * loss / kH;
+  plot.series.push_back(
+      {{1e-8, 1.0}, {floor, floor}, "eps * L / h (rounding)", "black", false, true});
+  write_svg(plot, path);
+}
+
+// Your gradient_check on a small net and the first kCheckImages images; the picture.
+void check_gradients(const Examples& data, std::uint64_t seed, const std::string& out_dir) {
+  std::cout << "== gradient check: TwoLayerNet(784, " << kCheckHidden << ", 10) on " << kCheckImages
+            << " images ==\n";
+  TwoLayerNet net(kPixels, kCheckHidden, kClasses, kWeightInitStd, seed);
+  const Matrix x = row_range(data.x, 0, kCheckImages);
+  const Matrix t = row_range(data.t, 0, kCheckImages);
+  const std::vector<std::size_t> labels = row_argmax(t);
+  std::cout << "labels: " << labels[0] << ", " << labels[1] << ", " << labels[2] << "\n";
+  const TwoLayerParams& q = net.params;
+  const std::size_t count = q.W1.size() + q.b1.size() + q.W2.size() + q.b2.size();
+  std::cout << "numerical_gradient: 2 losses per parameter, 2 x " << count << " = " << 2 * count
+            << " forward passes\n"
+            << "gradient: 1 forward and 1 backward pass, the book's formulas\n";
+  const GradientCheck check = gradient_check(net, x, t);
+  // The same two gradients again, for the worst entries and the picture: both are
+  // deterministic, so these are the very numbers the check compared.
+  const TwoLayerParams backprop = net.gradient(x, t);
+  const TwoLayerParams numerical = net.numerical_gradient(x, t);
+  const std::vector<CheckedField> fields = {{"W1", backprop.W1, numerical.W1, check.W1},
+                                            {"b1", backprop.b1, numerical.b1, check.b1},
+                                            {"W2", backprop.W2, numerical.W2, check.W2},
+                                            {"b2", backprop.b2, numerical.b2, check.b2}};
+  print_gradient_check(fields);
+  const std::string path = out_dir + "/gradient_check.svg";
+  write_check_picture(fields, net.loss(x, t), path);
+  std::cout << "\npicture: " << path << "\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -78,10 +214,6 @@ int main(int argc, char** argv) {
   flags.option("batch", "100", "images for the fresh net's loss and accuracy");
   flags.option("out", "out/06_two_layer_net", "folder for the picture");
   flags.parse(argc, argv);
-  constexpr std::size_t kHidden = 50;       // the book's train_neuralnet.py
-  constexpr double kWeightInitStd = 0.01;   // the book's default
-  constexpr std::size_t kCheckHidden = 10;  // a small net for the slow numerical gradient
-  constexpr std::size_t kCheckImages = 3;   // as the book's gradient_check.py
   const std::string data_dir = flags.text("data");
   const std::string out_dir = flags.text("out");
   const auto seed = static_cast<std::uint64_t>(flags.integer("seed", 0));
@@ -98,90 +230,10 @@ int main(int argc, char** argv) {
               << "data: " << data.source << "\n"
               << "seed: " << seed << "\n"
               << "weight_init_std: " << kWeightInitStd << "\n\n";
-
-    std::cout << "== the net: TwoLayerNet(784, 50, 10) ==\n";
     const TwoLayerNet net(kPixels, kHidden, kClasses, kWeightInitStd, seed);
-    const TwoLayerParams& p = net.params;
-    std::cout << "W1: " << np_shape(p.W1) << "\n"
-              << "b1: " << np_shape(p.b1) << "   (numpy: (50,))\n"
-              << "W2: " << np_shape(p.W2) << "\n"
-              << "b2: " << np_shape(p.b2) << "   (numpy: (10,))\n"
-              << "parameters: " << p.W1.size() + p.b1.size() + p.W2.size() + p.b2.size() << "\n\n";
-
-    std::cout << "== the fresh net on " << batch << " images ==\n";
-    const Matrix y = net.predict(data.x);
-    std::vector<double> first(y.cols());
-    for (std::size_t k = 0; k < y.cols(); ++k) first[k] = y(0, k);
-    std::cout << "y for image 0: " << tuple(first, [](double v) { return fixed(v, 4); })
-              << "   about 0.1 each\n";
-    const double loss = net.loss(data.x, data.t);
-    std::cout << "loss: " << fixed(loss, 6) << "   ln 10 = " << fixed(std::log(10.0), 6)
-              << "   (every class about 1/10: -log(1/10) = ln 10)\n";
-    const double accuracy = net.accuracy(data.x, data.t);
-    std::cout << "accuracy: " << fixed(accuracy, 2) << "   about 0.1 (a guess among 10)\n\n";
-
-    std::cout << "== gradient check: TwoLayerNet(784, " << kCheckHidden << ", 10) on "
-              << kCheckImages << " images ==\n";
-    TwoLayerNet small_net(kPixels, kCheckHidden, kClasses, kWeightInitStd, seed);
-    const Matrix x = row_range(data.x, 0, kCheckImages);
-    const Matrix t = row_range(data.t, 0, kCheckImages);
-    const std::vector<std::size_t> labels = row_argmax(t);
-    std::cout << "labels: " << labels[0] << ", " << labels[1] << ", " << labels[2] << "\n";
-    const TwoLayerParams& q = small_net.params;
-    const std::size_t count = q.W1.size() + q.b1.size() + q.W2.size() + q.b2.size();
-    std::cout << "numerical_gradient: 2 losses per parameter, 2 x " << count << " = " << 2 * count
-              << " forward passes\n"
-              << "gradient: 1 forward and 1 backward pass\n";
-    const TwoLayerParams backprop = small_net.gradient(x, t);
-    const TwoLayerParams numerical = small_net.numerical_gradient(x, t);
-    const struct {
-      const char* name;
-      const Matrix& backprop;
-      const Matrix& numerical;
-    } fields[] = {{"W1", backprop.W1, numerical.W1},
-                  {"b1", backprop.b1, numerical.b1},
-                  {"W2", backprop.W2, numerical.W2},
-                  {"b2", backprop.b2, numerical.b2}};
-    for (const auto& f : fields) {
-      const GradientDifference d = relative_error(f.backprop, f.numerical);
-      std::printf(
-          "gradient check %s: max relative error %s   worst at (%zu, %zu): backprop %s, "
-          "numerical %s\n",
-          f.name, small(d.relative_error).c_str(), d.worst_row, d.worst_col,
-          sci(f.backprop(d.worst_row, d.worst_col), 10).c_str(),
-          sci(f.numerical(d.worst_row, d.worst_col), 10).c_str());
-    }
-
-    // Every entry's disagreement against its size, on log axes. Central differences err
-    // by about ε·L/h in absolute terms whatever the entry's size (chapter 2), so the
-    // points lie in a flat band, and the smallest entries have the largest relative error.
-    Plot plot;
-    plot.title = "Gradient check: every entry of every parameter";
-    plot.x_label = "|backprop gradient entry|";
-    plot.y_label = "|backprop - numerical|";
-    plot.log_x = plot.log_y = true;
-    plot.legend = LegendCorner::top_left;
-    const char* colors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"};
-    int c = 0;
-    for (const auto& f : fields) {
-      Series points;
-      points.label = f.name;
-      points.color = colors[c++];
-      points.markers = true;
-      points.line = false;
-      for (std::size_t k = 0; k < f.backprop.size(); ++k) {
-        points.x.push_back(std::fabs(f.backprop.data()[k]));
-        points.y.push_back(std::fabs(f.backprop.data()[k] - f.numerical.data()[k]));
-      }
-      plot.series.push_back(points);
-    }
-    // ε·L/h: a rounding error of one ε in each of the two losses, magnified by 1/2h twice.
-    const double floor = 2.220446049250313e-16 * small_net.loss(x, t) / 1e-4;
-    plot.series.push_back(
-        {{1e-8, 1.0}, {floor, floor}, "eps * L / h (rounding)", "black", false, true});
-    const std::string path = out_dir + "/gradient_check.svg";
-    write_svg(plot, path);
-    std::cout << "\npicture: " << path << "\n";
+    print_net(net);
+    print_fresh_net(net, data);
+    check_gradients(data, seed, out_dir);
     return 0;
   });
 }

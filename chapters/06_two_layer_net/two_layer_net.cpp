@@ -1,9 +1,10 @@
 // 06_two_layer_net/two_layer_net.cpp: the two-layer net's forward pass, loss, accuracy and
-// numerical gradient. Contracts are in two_layer_net.h.
+// numerical gradient, and the gradient check. Contracts are in two_layer_net.h.
 //
 // B = batch, D = inputs, H = hidden units, K = classes.
 #include "chapters/06_two_layer_net/two_layer_net.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <stdexcept>
@@ -24,7 +25,7 @@ Matrix sigmoid(const Matrix& a) {
 // Class probabilities y (B,K) for inputs x (B,D): y = softmax(sigmoid(x·W1 + b1)·W2 + b2).
 Matrix TwoLayerNet::predict(const Matrix& x) const {
   // TODO: the first layer (x times params.W1, plus params.b1 added to every row), then
-  // sigmoid; the second layer (times W2, plus b2 on every row), then chapter 5's softmax.
+  // sigmoid; the second layer (times W2, plus b2 on every row), then lesson 05's softmax.
   // Matrix operations only, no loops.
   (void)x;
   throw not_implemented("TwoLayerNet::predict");
@@ -32,7 +33,7 @@ Matrix TwoLayerNet::predict(const Matrix& x) const {
 
 // The mean cross-entropy of predict(x) against one-hot labels t (B,K).
 double TwoLayerNet::loss(const Matrix& x, const Matrix& t) const {
-  // TODO: chapter 5's cross_entropy_error of this net's predictions against t.
+  // TODO: lesson 05's cross_entropy_error of this net's predictions against t.
   (void)x, (void)t;
   throw not_implemented("TwoLayerNet::loss");
 }
@@ -41,17 +42,40 @@ double TwoLayerNet::loss(const Matrix& x, const Matrix& t) const {
 double TwoLayerNet::accuracy(const Matrix& x, const Matrix& t) const {
   // TODO: for every row, compare the column of the largest prediction with the column of
   // the 1 in t (common/matrix.h finds both); return the matches divided by the number of
-  // rows, as a double. Throw std::invalid_argument if predictions and t differ in shape.
+  // rows, as a double. Throw std::invalid_argument, with a message that begins
+  // "TwoLayerNet::accuracy: ", if predictions and t differ in shape (give both shapes) or
+  // there are no rows.
   (void)x, (void)t;
   throw not_implemented("TwoLayerNet::accuracy");
 }
 
-// ∂L/∂W1, ∂L/∂b1, ∂L/∂W2, ∂L/∂b2, each by chapter 2's numerical_gradient on the loss.
+// ∂L/∂W1, ∂L/∂b1, ∂L/∂W2, ∂L/∂b2, each by lesson 02's numerical_gradient on the loss.
 TwoLayerParams TwoLayerNet::numerical_gradient(const Matrix& x, const Matrix& t) {
   // TODO: write the loss as a function of the parameters (a lambda taking a const
-  // Matrix& that returns loss(x, t)), then call chapter 2's numerical_gradient with it
+  // Matrix& that returns loss(x, t)), then call lesson 02's numerical_gradient with it
   // on each of params.W1, b1, W2 and b2, storing each result in the matching field.
   // Do not write the difference loop again here.
   (void)x, (void)t;
   throw not_implemented("TwoLayerNet::numerical_gradient");
+}
+
+// max_ij |a − b| / max(max_ij |a|, max_ij |b|, 1e-300), and where |a − b| is largest.
+GradientDifference relative_error(const Matrix& a, const Matrix& b) {
+  // TODO: refuse a and b of different shapes (std::invalid_argument, a message that begins
+  // "relative_error: " and gives both shapes). Then one pass over the entries: keep the
+  // largest |a − b| and its row and column, and the largest |a| or |b| for the scale
+  // (start it at 1e-300). A NaN difference ends the search there: return NaN and that
+  // entry. The error is the largest difference divided by the scale.
+  (void)a, (void)b;
+  throw not_implemented("relative_error");
+}
+
+// Backprop against numerical, each parameter: mean |difference| and relative_error.
+GradientCheck gradient_check(TwoLayerNet& net, const Matrix& x, const Matrix& t) {
+  // TODO: both gradients of the net on this batch, each once (net.gradient is virtual:
+  // call it through net, not TwoLayerNet::gradient); then for W1, b1, W2 and b2 the mean
+  // of |backprop − numerical| over the parameter's entries (the book's printed figure)
+  // and relative_error(backprop, numerical).
+  (void)net, (void)x, (void)t;
+  throw not_implemented("gradient_check");
 }

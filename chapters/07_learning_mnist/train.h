@@ -1,5 +1,5 @@
 // chapters/07_learning_mnist/train.h: learning from data. Mini-batch stochastic gradient
-// descent trains chapter 6's two-layer net on MNIST: draw a batch, take the gradient of
+// descent trains lesson 06's two-layer net on MNIST: draw a batch, take the gradient of
 // the loss on it, step every parameter downhill, repeat; every epoch, measure accuracy.
 //
 // Exercises (train.cpp): choose_batch, sample_batch, sgd_step, train_step: the body of the
@@ -27,7 +27,7 @@
 // rng.below(n): index k is the (k+1)-th draw. With replacement, like the book's
 // np.random.choice(n, batch_size): an index can appear twice in one batch, and
 // batch_size may exceed n. The same seed gives the same indices.
-// Throws std::invalid_argument if n == 0 or batch_size == 0.
+// Throws std::invalid_argument naming choose_batch if n == 0 or batch_size == 0.
 std::vector<std::size_t> choose_batch(Rng& rng, std::size_t n, std::size_t batch_size);
 
 // A mini-batch: B examples as rows, inputs and one-hot labels in the same order.
@@ -38,15 +38,17 @@ struct Batch {
 
 // The examples `indices` of a data set, in the order given (repeats repeated):
 //   x(k, :) = image indices[k] (data.images),   t(k, c) = 1 if c == data.labels[indices[k]], else 0
-// Throws std::out_of_range if an index is ≥ N, std::invalid_argument if a label is
-// ≥ classes.
+// Throws what the two gathering functions of common/mnist.h throw: std::out_of_range
+// from Dataset::images, naming the first index ≥ N, and std::invalid_argument from
+// one_hot, naming a label ≥ classes.
 Batch sample_batch(const Dataset& data, const std::vector<std::size_t>& indices,
                    std::size_t classes = 10);
 
 // One step of gradient descent on every parameter, in place:
 //   θ ← θ − lr · ∇L(θ)    for θ = W1, b1, W2, b2, with ∇L(θ) the matching field of grads
 // A negative lr steps uphill (the --ascent experiment). Each gradient must have its
-// parameter's shape; a mismatch throws std::invalid_argument.
+// parameter's shape; a mismatch throws std::invalid_argument from the Matrix's
+// subtraction (−= or −: the message names the operator and both shapes).
 void sgd_step(TwoLayerParams& params, const TwoLayerParams& grads, double lr);
 
 // How the gradient of the batch loss is computed.

@@ -11,7 +11,7 @@ TwoLayerParams LayerNet::gradient(const Matrix& x, const Matrix& t) const {
   // TODO: make the four layers here (the Affines on params.W1, params.b1 and params.W2,
   // params.b2), run their forward passes in order on x and t, then their backward passes
   // in reverse order, starting from 1, and return the four gradients the Affines stored.
-  // Do not call numerical_gradient or chapter 6's TwoLayerNet::gradient.
+  // Do not call numerical_gradient or lesson 06's TwoLayerNet::gradient.
   (void)x, (void)t;
   throw not_implemented("LayerNet::gradient");
 }

@@ -53,7 +53,7 @@ Matrix Relu::backward(const Matrix& dout) const {
 
 // out = σ(x); caches out.
 Matrix Sigmoid::forward(const Matrix& x) {
-  // TODO: compute σ(x) with chapter 6's sigmoid, keep it in the member out, return it.
+  // TODO: compute σ(x) with lesson 06's sigmoid, keep it in the member out, return it.
   (void)x;
   throw not_implemented("Sigmoid::forward");
 }
@@ -83,16 +83,14 @@ Matrix Affine::backward(const Matrix& dout) {
 // L = cross_entropy_error(softmax(x), t); caches y and t.
 double SoftmaxWithLoss::forward(const Matrix& x, const Matrix& t) {
   // TODO: keep t (this->t) and y = softmax(x), and return the cross-entropy of y against
-  // t. Chapter 5's softmax and cross_entropy_error do the work.
+  // t. Lesson 05's softmax and cross_entropy_error do the work.
   (void)x, (void)t;
   throw not_implemented("SoftmaxWithLoss::forward");
 }
 
-// ∂L/∂x(b,:) = dout · r_b · (y(b,:) − t(b,:)) / B,   r_b = p_b / (p_b + 1e-7)
+// ∂L/∂x = dout · (y − t) / B
 Matrix SoftmaxWithLoss::backward(double dout) const {
-  // TODO: the formula above, from the cached y and t. B is the number of rows; p_b, the
-  // probability of row b's true class, is the sum of row b of t ⊙ y; 1e-7 is kLogDelta
-  // (chapter 5).
+  // TODO: the formula above, from the cached y and t; B is the number of rows.
   (void)dout;
   throw not_implemented("SoftmaxWithLoss::backward");
 }

@@ -60,17 +60,21 @@ struct Relu {
   // ∂out/∂x is 1 where x > 0 and 0 where x ≤ 0 (at x = 0 we take 0, as the book does), so
   //   ∂L/∂x = dout ⊙ mask      (⊙: entry by entry)
   // The gradient flows back through exactly the entries that were let through forward.
+  // A dout of another shape than the cached mask throws std::invalid_argument (hadamard
+  // names both shapes).
   Matrix backward(const Matrix& dout) const;
 
   Matrix mask;  // (like x): 1 where x > 0, 0 where x ≤ 0. Cached by forward.
 };
 
-// The logistic sigmoid of every entry, chapter 6's sigmoid as a layer.
+// The logistic sigmoid of every entry, lesson 06's sigmoid as a layer.
 struct Sigmoid {
   // out = σ(x) = 1 / (1 + exp(−x)). Caches out: the derivative needs nothing else.
   Matrix forward(const Matrix& x);
   // σ'(x) = σ(x)·(1 − σ(x)) = out·(1 − out), from the cached output alone, so
   //   ∂L/∂x = dout ⊙ out ⊙ (1 − out)
+  // A dout of another shape than the cached out throws std::invalid_argument (hadamard
+  // names both shapes).
   Matrix backward(const Matrix& dout) const;
 
   Matrix out;  // (like x): σ(x). Cached by forward.
@@ -88,13 +92,16 @@ struct Affine {
   Affine(Matrix&&, Matrix&&) = delete;
 
   // out = x · W + b    x (B,D) · W (D,H) + b (1,H) → (B,H), b added to every row.
-  // Caches x: ∂out/∂W needs it.
+  // Caches x: ∂out/∂W needs it. An x without D columns throws std::invalid_argument from
+  // the product (matmul names both shapes).
   Matrix forward(const Matrix& x);
   // With dout = ∂L/∂out (B,H):
   //   ∂L/∂x = dout · Wᵀ         (B,H)·(H,D) → (B,D)   returned
   //   ∂L/∂W = xᵀ · dout         (D,B)·(B,H) → (D,H)   stored in dW
   //   ∂L/∂b = Σ_i dout(i, :)    (1,H), a sum down the batch   stored in db
   // b is added to every one of the B rows, so each row's gradient reaches it: they add up.
+  // A dout that is not (B,H) throws std::invalid_argument from a product (matmul names
+  // both shapes).
   Matrix backward(const Matrix& dout);
 
   const Matrix& W;  // (D,H)
@@ -108,16 +115,16 @@ struct Affine {
 struct SoftmaxWithLoss {
   // Scores x (B,K) and one-hot labels t (B,K) → the mean loss over the batch:
   //   y = softmax(x),   L = cross_entropy_error(y, t) = −(1/B) Σ_b Σ_k t(b,k)·log(y(b,k) + 1e-7)
-  // (chapter 5's two functions). Caches y and t.
+  // (lesson 05's two functions). Caches y and t.
+  // Throws what those throw: a t that is not (B,K), or B = 0, gives cross_entropy_error's
+  // message.
   double forward(const Matrix& x, const Matrix& t);
   // The two derivatives together collapse to the prediction minus the truth, averaged over
-  // the batch like the loss, times a factor r for the 1e-7 inside the log:
-  //   ∂L/∂x(b,:) = dout · r_b · (y(b,:) − t(b,:)) / B,   r_b = p_b / (p_b + 1e-7)
-  // where p_b = Σ_k t(b,k)·y(b,k) is the probability row b gives its true class.
-  // r_b is within 1e-6 of 1 while p_b > 0.1; the book leaves it out and writes (y − t)/B,
-  // the derivative of the loss without its 1e-7. With it, backward is the exact
-  // derivative of forward, like chapter 6's gradient. dout = ∂(final output)/∂L is 1 when
-  // L is the final output, as it always is here.
+  // the batch like the loss (the book's SoftmaxWithLoss.backward):
+  //   ∂L/∂x = dout · (y − t) / B     (B,K)
+  // dout = ∂(final output)/∂L is 1 when L is the final output, as it always is here.
+  // (This is the derivative of the loss without the 1e-7 inside its log, as in the book;
+  // the lesson's "going deeper" shows the factor the 1e-7 adds, and what it changes.)
   Matrix backward(double dout = 1.0) const;
 
   Matrix y;  // (B,K): softmax(x), cached by forward

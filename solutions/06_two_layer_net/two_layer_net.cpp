@@ -1,9 +1,10 @@
 // 06_two_layer_net/two_layer_net.cpp: the two-layer net's forward pass, loss, accuracy and
-// numerical gradient. Contracts are in two_layer_net.h.
+// numerical gradient, and the gradient check. Contracts are in two_layer_net.h.
 //
 // B = batch, D = inputs, H = hidden units, K = classes.
 #include "chapters/06_two_layer_net/two_layer_net.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <stdexcept>
@@ -30,7 +31,7 @@ Matrix TwoLayerNet::predict(const Matrix& x) const {
 
 // The mean cross-entropy of predict(x) against one-hot labels t (B,K).
 double TwoLayerNet::loss(const Matrix& x, const Matrix& t) const {
-  // L = −(1/B) Σ t · log(y + 1e-7), chapter 5's function on this net's probabilities.
+  // L = −(1/B) Σ t · log(y + 1e-7), lesson 05's function on this net's probabilities.
   return cross_entropy_error(predict(x), t);
 }
 
@@ -38,10 +39,13 @@ double TwoLayerNet::loss(const Matrix& x, const Matrix& t) const {
 double TwoLayerNet::accuracy(const Matrix& x, const Matrix& t) const {
   const Matrix y = predict(x);
   if (!y.same_shape(t)) {
-    throw std::invalid_argument("accuracy: predictions " + y.shape() + " and labels t " +
-                                t.shape() + " differ in shape. HINT: t is one-hot (B,K)");
+    throw std::invalid_argument("TwoLayerNet::accuracy: predictions " + y.shape() +
+                                " and labels t " + t.shape() +
+                                " differ in shape. HINT: t is one-hot (B,K)");
   }
-  if (y.rows() == 0) throw std::invalid_argument("accuracy: an empty batch has no accuracy");
+  if (y.rows() == 0) {
+    throw std::invalid_argument("TwoLayerNet::accuracy: an empty batch has no accuracy");
+  }
   // Along each row (over the K classes), once for the prediction and once for the truth:
   // a one-hot row's largest entry is its 1, so argmax recovers the label.
   const std::vector<std::size_t> predicted = row_argmax(y);
@@ -54,18 +58,73 @@ double TwoLayerNet::accuracy(const Matrix& x, const Matrix& t) const {
   return static_cast<double>(correct) / static_cast<double>(y.rows());
 }
 
-// ∂L/∂W1, ∂L/∂b1, ∂L/∂W2, ∂L/∂b2, each by chapter 2's numerical_gradient on the loss.
+// ∂L/∂W1, ∂L/∂b1, ∂L/∂W2, ∂L/∂b2, each by lesson 02's numerical_gradient on the loss.
 TwoLayerParams TwoLayerNet::numerical_gradient(const Matrix& x, const Matrix& t) {
-  // The loss as a function of the parameters. Chapter 2 nudges one matrix in place and
+  // The loss as a function of the parameters. Lesson 02 nudges one matrix in place and
   // passes it in; loss() reads params, the very matrices being nudged, so the argument
   // is not needed, and one lambda serves all four (the book's loss_W).
   const auto loss_of_params = [this, &x, &t](const Matrix&) { return loss(x, t); };
   TwoLayerParams grad;
-  // `::` picks chapter 2's free function; the bare name here would be this member.
+  // `::` picks lesson 02's free function; the bare name here would be this member.
   // Each gradient has the shape of its own parameter, so they cannot be mixed up.
   grad.W1 = ::numerical_gradient(loss_of_params, params.W1);
   grad.b1 = ::numerical_gradient(loss_of_params, params.b1);
   grad.W2 = ::numerical_gradient(loss_of_params, params.W2);
   grad.b2 = ::numerical_gradient(loss_of_params, params.b2);
   return grad;
+}
+
+// max_ij |a − b| / max(max_ij |a|, max_ij |b|, 1e-300), and where |a − b| is largest.
+GradientDifference relative_error(const Matrix& a, const Matrix& b) {
+  if (!a.same_shape(b)) {
+    throw std::invalid_argument("relative_error: " + a.shape() + " and " + b.shape() +
+                                " differ in shape: these are not gradients of the same parameter");
+  }
+  GradientDifference result;
+  // Against the largest entry, not each entry against itself: a central difference errs
+  // by about ε·L/h whatever the entry's size (lesson 02), so a tiny entry would show a
+  // huge "error" of its own while the gradient is fine.
+  double worst_diff = 0.0, scale = 1e-300;
+  for (std::size_t i = 0; i < a.rows(); ++i) {
+    for (std::size_t j = 0; j < a.cols(); ++j) {
+      const double diff = std::fabs(a(i, j) - b(i, j));
+      // A NaN anywhere is the worst possible disagreement, never a quiet 0: NaN > x is
+      // false, so the comparison below would pass it over.
+      if (std::isnan(diff)) return {std::nan(""), i, j};
+      // Strictly larger: of equal differences the first one stays.
+      if (diff > worst_diff) {
+        worst_diff = diff;
+        result.worst_row = i;
+        result.worst_col = j;
+      }
+      scale = std::max({scale, std::fabs(a(i, j)), std::fabs(b(i, j))});
+    }
+  }
+  // max |a − b| / max(|a|, |b|, tiny)
+  result.relative_error = worst_diff / scale;
+  return result;
+}
+
+namespace {
+
+// One parameter's line: the book's mean |backprop − numerical|, and ours beside it.
+ParameterCheck check_parameter(const Matrix& backprop, const Matrix& numerical) {
+  // relative_error first: it refuses two shapes that differ before anything is subtracted.
+  const GradientDifference relative = relative_error(backprop, numerical);
+  // np.average(np.abs(grad_backprop[key] − grad_numerical[key])): an absolute figure,
+  // which means little until it is set beside the size of the gradient itself.
+  const double total = sum(apply(backprop - numerical, [](double d) { return std::fabs(d); }));
+  return {total / static_cast<double>(backprop.size()), relative};
+}
+
+}  // namespace
+
+// Backprop against numerical, each parameter: mean |difference| and relative_error.
+GradientCheck gradient_check(TwoLayerNet& net, const Matrix& x, const Matrix& t) {
+  // net.gradient is virtual: a LayerNet's runs through its layers, so this one check
+  // serves lesson 06's given backprop and lesson 08's layers alike.
+  const TwoLayerParams backprop = net.gradient(x, t);
+  const TwoLayerParams numerical = net.numerical_gradient(x, t);
+  return {check_parameter(backprop.W1, numerical.W1), check_parameter(backprop.b1, numerical.b1),
+          check_parameter(backprop.W2, numerical.W2), check_parameter(backprop.b2, numerical.b2)};
 }

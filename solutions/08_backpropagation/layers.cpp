@@ -52,7 +52,7 @@ Matrix Relu::backward(const Matrix& dout) const {
 
 // out = σ(x); caches out.
 Matrix Sigmoid::forward(const Matrix& x) {
-  // Chapter 6's sigmoid. The output is all the backward pass needs, so it is the cache.
+  // Lesson 06's sigmoid. The output is all the backward pass needs, so it is the cache.
   out = sigmoid(x);
   return out;
 }
@@ -68,7 +68,7 @@ Matrix Sigmoid::backward(const Matrix& dout) const {
 // out = x · W + b; caches x.
 Matrix Affine::forward(const Matrix& x) {
   // ∂out/∂W involves x, so keep it; W and b are read through the references, so a
-  // parameter nudged in place (chapter 2's numerical_gradient) is seen here at once.
+  // parameter nudged in place (lesson 02's numerical_gradient) is seen here at once.
   this->x = x;
   // x (B,D) · W (D,H) + b (1,H) → (B,H)
   return add_row_vector(x * W, b);
@@ -100,23 +100,15 @@ double SoftmaxWithLoss::forward(const Matrix& x, const Matrix& t) {
   return cross_entropy_error(y, t);
 }
 
-// ∂L/∂x(b,:) = dout · r_b · (y(b,:) − t(b,:)) / B,   r_b = p_b / (p_b + 1e-7)
+// ∂L/∂x = dout · (y − t) / B
 Matrix SoftmaxWithLoss::backward(double dout) const {
-  // For one example with true class c, L = −log(y_c + δ) and y_k = exp(x_k) / Σ_j exp(x_j),
-  // so ∂y_c/∂x_k = y_c·(t_k − y_k) and
-  //   ∂L/∂x_k = −1/(y_c + δ) · y_c·(t_k − y_k) = r·(y_k − t_k),   r = y_c / (y_c + δ).
-  // p_b = Σ_k t(b,k)·y(b,k): the one-hot t picks out the true class's probability y_c.
-  const Matrix p = row_sums(hadamard(t, y));  // (B,1)
+  // For one example with true class c, L = −log y_c (the book differentiates the loss
+  // without its 1e-7) and y_k = exp(x_k) / Σ_j exp(x_j), so ∂y_c/∂x_k = y_c·(t_k − y_k)
+  // and ∂L/∂x_k = −(1/y_c) · y_c·(t_k − y_k) = y_k − t_k: the y_c cancels.
   // The loss is the mean over the batch, so every example's share is divided by B: forget
   // it and the gradient is B times too large, and the step silently grows with the batch.
   const double batch = static_cast<double>(y.rows());
-  Matrix d_x = y - t;  // (B,K): prediction minus truth
-  for (std::size_t b = 0; b < d_x.rows(); ++b) {
-    // r_b = p_b / (p_b + 1e-7): 1 − 1e-6 at p_b = 0.1, but 10/11 at p_b = 1e-6
-    const double r = p(b, 0) / (p(b, 0) + kLogDelta);
-    // ∂L/∂x(b,k) = r_b · (y(b,k) − t(b,k)) / B
-    for (std::size_t k = 0; k < d_x.cols(); ++k) d_x(b, k) *= r / batch;
-  }
-  // Times dout = ∂(final output)/∂L, 1 when L is the final output: the chain rule's last link.
-  return dout * d_x;
+  // Times dout = ∂(final output)/∂L, 1 when L is the final output: the chain rule's last
+  // link. (y − t) (B,K): prediction minus truth.
+  return (dout / batch) * (y - t);
 }
