@@ -2,11 +2,6 @@
 // prints one line per epoch, and draws the loss, the accuracies and a grid of predictions.
 // `make mnist` runs the reference build of it with the defaults.
 //
-// Two paths, the same output: by default the fast loop of fast.h (train_fast, which draws
-// batches with your choose_batch); with --plain, your train() and chapter 6's gradient.
-// They agree up to rounding, and with the default settings print the same digits (but the
-// "path:" line); see the lesson, "Making it fast".
-//
 // stdout is byte-identical run to run (fixed seeds, no times). While training, a progress
 // line goes to stderr, and only when stderr is a terminal, so logs stay clean.
 //
@@ -24,7 +19,6 @@
 
 #include "chapters/05_loss_gradient/loss.h"
 #include "chapters/06_two_layer_net/two_layer_net.h"
-#include "chapters/07_learning_mnist/fast.h"
 #include "chapters/07_learning_mnist/train.h"
 #include "common/cli.h"
 #include "common/format.h"
@@ -188,10 +182,6 @@ int main(int argc, char** argv) {
   flags.option("data", "data/mnist", "directory of the four MNIST files (make data)");
   flags.option("gradient", "backprop", "backprop or numerical");
   flags.toggle("ascent", "flip the update's sign: θ ← θ + lr·∇L (watch the loss climb)");
-  flags.toggle("plain", "train with your train() and chapter 6's gradient, not the fast path");
-  flags.option("threads", "2",
-               "fast path: threads sharing each step's work (1 = the main thread alone); "
-               "the output is the same for any number");
   flags.parse(argc, argv);
 
   const std::string method = flags.text("gradient");
@@ -212,13 +202,6 @@ int main(int argc, char** argv) {
   }
   const auto seed = static_cast<std::uint64_t>(flags.integer("seed", 0));
   const bool ascent = flags.on("ascent");
-  const bool plain = flags.on("plain");
-  const auto threads = static_cast<std::size_t>(flags.integer("threads", 1));
-  constexpr std::size_t kMaxThreads = 64;  // more would only wait for one another
-  if (threads > kMaxThreads) {
-    flags.fail("--threads must be at most " + std::to_string(kMaxThreads) + ", got " +
-               flags.text("threads"));
-  }
   const std::string dir = flags.text("data");
 
   return guarded_main([&] {
@@ -267,14 +250,6 @@ int main(int argc, char** argv) {
                 << kNumericalDefaults.iterations
                 << " unless given (the book's sizes cost minutes per iteration)\n";
     }
-    std::cout << "path: "
-              << (plain ? std::string("plain (your train, chapter 6's ") +
-                              (numerical ? "numerical_gradient" : "gradient") + ")"
-                        : std::string("fast (fast_given.cpp: ") +
-                              (numerical ? "only what each nudge changes"
-                                         : "zeros skipped, 8 numbers at a time; the plain loop's up to rounding") +
-                              ")")
-              << "\n";
     std::cout << "update: "
               << (ascent ? "ascent  θ ← θ + lr·∇L (the sign flipped)" : "descent  θ ← θ − lr·∇L")
               << "\n";
@@ -322,15 +297,11 @@ int main(int argc, char** argv) {
 
     Rng batch_rng(seed + 1);
     const auto started = std::chrono::steady_clock::now();
-    const TrainLog log = plain ? train(net, mnist.train, mnist.test, config, batch_rng, observer)
-                               : train_fast(net, mnist.train, mnist.test, config, batch_rng,
-                                            observer, threads);
+    const TrainLog log = train(net, mnist.train, mnist.test, config, batch_rng, observer);
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
     progress.clear();
-    progress.say("(trained in " + fixed(took.count(), 2) + " s on the " +
-                 (plain ? std::string("plain path") : "fast path, " + std::to_string(threads) +
-                                                          " thread" + (threads == 1 ? "" : "s")) +
-                 "; BENCHMARKS.md compares it with the book's numpy code)");
+    progress.say("(trained in " + fixed(took.count(), 2) +
+                 " s; BENCHMARKS.md compares it with the book's numpy code)");
 
     const std::string setup = shape + ", batch " + std::to_string(run.batch) + ", lr " +
                               repr(run.lr) + (ascent ? ", ascent" : "") +
