@@ -18,6 +18,13 @@ learner_CXXFLAGS   := -O1 -g -ffp-contract=off -DMATRIX_CHECKED -D_GLIBCXX_ASSER
 # optimised fully even in the checked build (index checks stay on), which keeps
 # make check CH=07 near 3 s. Vectorising changes no result (no FMA, no reassociation).
 learner_common_CXXFLAGS := -O3 -march=native -Wno-restrict
+# Chapter 09 is about speed, so its code (stubs, solutions, tests, program) is optimised
+# for this machine in every build: timing it at -O1 would teach the wrong lessons, and its
+# 64-byte Lanes need the CPU's vector registers (without them GCC warns that they are
+# passed differently). Its index checks and assertions stay on in the learner's build.
+speed_SOURCES := chapters/09_% solutions/09_% tests/09_%
+learner_speed_CXXFLAGS := -O3 -march=native
+sanitize_speed_CXXFLAGS := -march=native
 # -O3 -march=native: the reference build is made for the machine it runs on (AVX on a recent
 # CPU), same results (no FMA, no -ffast-math); -Wno-restrict: GCC 12's false positive on
 # std::string concatenation at -O3 (GCC bug 105329). See BENCHMARKS.md.
@@ -103,7 +110,7 @@ build/%_program_prev_solutions:
 build/learner/obj/%.o: %.cpp
 	@mkdir -p $(@D)
 	@echo "  CXX   $<  (learner)"
-	@$(CXX) $(CXXSTD) $(WARNINGS) $(CPPFLAGS) $(learner_CXXFLAGS) $(if $(filter common/%,$<),$(learner_common_CXXFLAGS)) -c $< -o $@
+	@$(CXX) $(CXXSTD) $(WARNINGS) $(CPPFLAGS) $(learner_CXXFLAGS) $(if $(filter common/%,$<),$(learner_common_CXXFLAGS)) $(if $(filter $(speed_SOURCES),$<),$(learner_speed_CXXFLAGS)) -c $< -o $@
 
 build/reference/obj/%.o: %.cpp
 	@mkdir -p $(@D)
@@ -113,7 +120,7 @@ build/reference/obj/%.o: %.cpp
 build/sanitize/obj/%.o: %.cpp
 	@mkdir -p $(@D)
 	@echo "  CXX   $<  (sanitize)"
-	@$(CXX) $(CXXSTD) $(WARNINGS) $(CPPFLAGS) $(sanitize_CXXFLAGS) -c $< -o $@
+	@$(CXX) $(CXXSTD) $(WARNINGS) $(CPPFLAGS) $(sanitize_CXXFLAGS) $(if $(filter $(speed_SOURCES),$<),$(sanitize_speed_CXXFLAGS)) -c $< -o $@
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 
@@ -186,7 +193,7 @@ mutants:
 clean:
 	rm -rf build out
 
-# make bench: Google Benchmark on the fast kernels (common/fast.h) and the training loop,
+# make bench: Google Benchmark on chapter 09's kernels and steps against the plain ones,
 # built under build/bench/ (tools/bench.sh; BENCH_FLAGS, BENCH_ARGS, BENCH_FILTER).
 bench:
 	@bash tools/bench.sh

@@ -1,0 +1,571 @@
+// chapters/09_making_it_fast/fast_train_given.cpp: the training code around your kernels.
+// Contracts are in fast_train.h; the lesson tells what each idea saves.
+//
+// N = images in a set, B = batch, D = 784 pixels, H = hidden units, K = classes.
+//   x (B,D) · W1 (D,H) + b1 → a1 (B,H) → σ → z1 (B,H) · W2 (H,K) + b2 → a2 (B,K) → softmax → y
+//   L = −(1/B) Σ_i log(y(i, label_i) + 1e-7)
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "chapters/05_loss_gradient/loss.h"
+#include "chapters/09_making_it_fast/fast_train.h"
+
+// ---------------------------------------------------------------------------------------
+// The data, without its zeros.
+
+namespace {
+
+// A set goes through the exact path this many images at a time: one chunk's dense batch
+// and activations are a few MB, never a whole set's.
+constexpr std::size_t kExactChunk = 1000;
+
+// The indices begin … end − 1.
+std::vector<std::size_t> range(std::size_t begin, std::size_t end) {
+  std::vector<std::size_t> r(end - begin);
+  for (std::size_t k = 0; k < r.size(); ++k) r[k] = begin + k;
+  return r;
+}
+
+}  // namespace
+
+SparseSet sparse_set(const Dataset& data, std::size_t classes) {
+  SparseSet s;
+  s.labels = data.labels;
+  const std::size_t n = data.labels.size(), D = data.image_rows * data.image_cols;
+  s.x.rows = n;
+  s.x.cols = D;
+  // Room for every pixel, reserved but not touched: a page of memory costs only when it is
+  // first written (on this machine ~16 µs a page, 4 ms a MB), so only the ~19% of the
+  // pixels that are nonzero cost anything, and nothing is copied as the lists grow.
+  s.x.row_start.reserve(n + 1);
+  s.x.column.reserve(n * D);
+  s.x.value.reserve(n * D);
+  for (std::size_t c0 = 0; c0 < n; c0 += kExactChunk) {
+    const std::size_t c1 = std::min(n, c0 + kExactChunk);
+    const SparseRows part = sparse_rows(sample_batch(data, range(c0, c1), classes).x);
+    if (part.cols != D || part.rows != c1 - c0) {
+      throw std::invalid_argument("sparse_set: sparse_rows gave (" + std::to_string(part.rows) +
+                                  "x" + std::to_string(part.cols) + ") for " +
+                                  std::to_string(c1 - c0) + " images of " + std::to_string(D) +
+                                  " pixels");
+    }
+    const std::size_t offset = s.x.value.size();
+    for (std::size_t i = 1; i <= part.rows; ++i) s.x.row_start.push_back(offset + part.row_start[i]);
+    s.x.column.insert(s.x.column.end(), part.column.begin(), part.column.end());
+    // each double rounded to the nearest float
+    s.x.value.insert(s.x.value.end(), part.value.begin(), part.value.end());
+  }
+  return s;
+}
+
+double sparse_accuracy(const TwoLayerNet& net, const Dataset& data, std::size_t n) {
+  const std::size_t size = data.labels.size();
+  if (n == 0) n = size;
+  if (n == 0 || n > size) {
+    throw std::invalid_argument("sparse_accuracy: " + std::to_string(n) + " images of a set of " +
+                                std::to_string(size));
+  }
+  const TwoLayerParams& p = net.params;
+  const std::size_t classes = p.W2.cols();
+  Matrix a1;
+  std::size_t correct = 0;
+  for (std::size_t c0 = 0; c0 < n; c0 += kExactChunk) {
+    const std::size_t c1 = std::min(n, c0 + kExactChunk);
+    const Batch chunk = sample_batch(data, range(c0, c1), classes);
+    // predict(x) of chapter 6, with x·W1 from the nonzero pixels only
+    sparse_times(sparse_rows(chunk.x), p.W1, a1);
+    const Matrix y = softmax(add_row_vector(sigmoid(add_row_vector(a1, p.b1)) * p.W2, p.b2));
+    const std::vector<std::size_t> predicted = row_argmax(y), truth = row_argmax(chunk.t);
+    for (std::size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == truth[i];
+  }
+  return static_cast<double>(correct) / static_cast<double>(n);
+}
+
+// ---------------------------------------------------------------------------------------
+// The exact path: chapter 6's gradient with two products from kernels.cpp.
+
+double sparse_step(TwoLayerNet& net, const SparseRows& x, const Matrix& t, double lr,
+                   SparseProducts products) {
+  const TwoLayerParams& p = net.params;
+  const double batch = static_cast<double>(x.rows);
+  // TwoLayerNet::gradient (chapter 6, two_layer_net_given.cpp), line for line, but for
+  // x·W1 and, with forward_and_gradient, xᵀ·∂L/∂a1.
+  Matrix a1;
+  sparse_times(x, p.W1, a1);  // x (B,D) · W1 (D,H), zeros skipped
+  const Matrix z1 = sigmoid(add_row_vector(a1, p.b1));
+  const Matrix y = softmax(add_row_vector(z1 * p.W2, p.b2));
+  if (!y.same_shape(t)) {
+    throw std::invalid_argument("sparse_step: predictions " + y.shape() + " and labels t " +
+                                t.shape() + " differ in shape");
+  }
+  const Matrix q = hadamard(t, apply(y, [](double v) { return v / (v + kLogDelta); }));
+  const Matrix q_total = row_sums(q);
+  Matrix d_a2(y.rows(), y.cols());
+  for (std::size_t b = 0; b < y.rows(); ++b)
+    for (std::size_t k = 0; k < y.cols(); ++k) d_a2(b, k) = (y(b, k) * q_total(b, 0) - q(b, k)) / batch;
+  TwoLayerParams grads;
+  grads.W2 = transpose(z1) * d_a2;
+  grads.b2 = column_sums(d_a2);
+  const Matrix d_z1 = d_a2 * transpose(p.W2);
+  const Matrix d_a1 = hadamard(d_z1, apply(z1, [](double s) { return s * (1.0 - s); }));
+  if (products == SparseProducts::forward_and_gradient) {
+    sparse_transposed_times(x, d_a1, grads.W1);  // xᵀ (D,B) · ∂L/∂a1 (B,H), xᵀ never made
+  } else {
+    grads.W1 = transpose(dense(x)) * d_a1;  // as chapter 6 does it, on the dense batch
+  }
+  grads.b1 = column_sums(d_a1);
+  // Chapter 7's step 3, then step 4: the loss after the step, as chapter 6's loss computes it.
+  sgd_step(net.params, grads, lr);
+  sparse_times(x, p.W1, a1);
+  return cross_entropy_error(softmax(add_row_vector(sigmoid(add_row_vector(a1, p.b1)) * p.W2, p.b2)),
+                             t);
+}
+
+// ---------------------------------------------------------------------------------------
+// Workers
+
+Workers::Workers(std::size_t threads) : helper_failures_(threads > 1 ? threads - 1 : 0) {
+  if (threads == 0) throw std::invalid_argument("Workers: at least 1 thread");
+  for (std::size_t t = 1; t < threads; ++t) helpers_.emplace_back([this, t] { helper_loop(t); });
+}
+
+Workers::~Workers() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_.store(true, std::memory_order_release);
+  }
+  wake_.notify_all();
+  for (std::thread& t : helpers_) t.join();
+}
+
+namespace {
+
+// Part `part` of `parts` equal contiguous ranges of 0 … n − 1.
+std::size_t split(std::size_t n, std::size_t part, std::size_t parts) { return n * part / parts; }
+
+// How long a thread spins, checking a flag, before it sleeps on a condition variable: long
+// enough to cover the gap between two rounds of a training step, short enough to leave
+// the core to other programs when no work comes.
+constexpr auto kSpin = std::chrono::microseconds(200);
+
+// Spins until done() or kSpin has passed; says whether done() came true.
+template <typename Done>
+bool spin_until(Done done) {
+  const auto deadline = std::chrono::steady_clock::now() + kSpin;
+  for (unsigned k = 0;; ++k) {
+    if (done()) return true;
+    if ((k & 63) == 63 && std::chrono::steady_clock::now() > deadline) return false;
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  }
+}
+
+}  // namespace
+
+void Workers::for_rows(std::size_t n, const std::function<void(std::size_t, std::size_t)>& work) {
+  for_parts(n, [&](std::size_t, std::size_t begin, std::size_t end) { work(begin, end); });
+}
+
+void Workers::for_parts(std::size_t n,
+                        const std::function<void(std::size_t, std::size_t, std::size_t)>& work) {
+  const std::size_t parts = count();
+  if (parts == 1) {
+    work(0, 0, n);
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    work_ = &work;
+    n_ = n;
+    pending_.store(helpers_.size(), std::memory_order_relaxed);
+    generation_.fetch_add(1, std::memory_order_release);
+  }
+  wake_.notify_all();
+  std::exception_ptr failure;
+  try {
+    work(0, 0, split(n, 1, parts));  // part 0 on this thread
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  // Even if part 0 failed, the helpers are still using `work`: wait for them.
+  if (!spin_until([this] { return pending_.load(std::memory_order_acquire) == 0; })) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_.wait(lock, [this] { return pending_.load(std::memory_order_acquire) == 0; });
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    work_ = nullptr;
+    for (std::exception_ptr& f : helper_failures_) {  // the lowest part's, if several threw
+      if (!failure) failure = f;
+      f = nullptr;
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
+}
+
+void Workers::helper_loop(std::size_t index) {
+  std::size_t seen = 0;
+  for (;;) {
+    const std::function<void(std::size_t, std::size_t, std::size_t)>* work;
+    std::size_t n;
+    {
+      const auto ready = [&] {
+        return stop_.load(std::memory_order_acquire) ||
+               generation_.load(std::memory_order_acquire) != seen;
+      };
+      spin_until(ready);
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, ready);
+      if (stop_.load(std::memory_order_relaxed)) return;
+      seen = generation_.load(std::memory_order_relaxed);
+      work = work_;
+      n = n_;
+    }
+    std::exception_ptr failure;
+    try {
+      (*work)(index, split(n, index, count()), split(n, index + 1, count()));
+    } catch (...) {
+      failure = std::current_exception();  // for for_parts to rethrow on the caller's thread
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      helper_failures_[index - 1] = failure;
+      pending_.fetch_sub(1, std::memory_order_release);
+    }
+    done_.notify_one();
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// The float path.
+
+namespace {
+
+// An evaluation takes a set this many images at a time per thread: the chunk's pixels and
+// sums (~30 KB) stay in the core's cache while W1 streams past them.
+constexpr std::size_t kFloatChunk = 128;
+
+// The Lanes that hold a row's first `cols` columns: K = 10 classes fit in one.
+std::size_t lanes_for(std::size_t cols) { return (cols + kLanes - 1) / kLanes; }
+
+// Everything a step writes, for B rows: made once, or once per step without reuse.
+struct StepBuffers {
+  PaddedRows z1;                    // (B,H)  a1 = x·W1, then z1 = σ(a1 + b1) in place
+  PaddedRows y;                     // (B,K)  a2 = z1·W2 + b2, then y = softmax(a2) in place
+  PaddedRows d_a2, d_a1;            // (B,K), (B,H)  ∂L/∂a2, ∂L/∂a1
+  PaddedRows g_W1, g_W2t;           // (D,H), (K,H)  ∂L/∂W1, ∂L/∂W2 transposed
+  PaddedRows g_b1, g_b2;            // (1,H), (1,K)
+  std::vector<double> loss_terms;   // B  log(y(i, label_i) + 1e-7)
+  StepBuffers(std::size_t B, std::size_t D, std::size_t H, std::size_t K)
+      : z1(B, H), y(B, K), d_a2(B, K), d_a1(B, H), g_W1(D, H), g_W2t(K, H), g_b1(1, H),
+        g_b2(1, K), loss_terms(B) {}
+};
+
+// What one thread's share of an evaluation writes.
+struct ChunkBuffers {
+  SparseFloats x;  // (kFloatChunk,D)
+  PaddedRows z1;   // (kFloatChunk,H)
+  PaddedRows y;    // (kFloatChunk,K)
+  ChunkBuffers(std::size_t H, std::size_t K) : z1(kFloatChunk, H), y(kFloatChunk, K) {}
+};
+
+}  // namespace
+
+struct FastNet::State {
+  std::size_t B, D, H, K;
+  FastOptions options;
+  // The parameters. W2 is kept twice, in the layout each of its products walks: W2 (H,K)
+  // for z1·W2, a row of K scores per hidden unit; W2t (K,H) for ∂L/∂a2·W2ᵀ, a row of H
+  // per class. Both take the same steps, so they always hold the same numbers.
+  PaddedRows W1, b1, W2, W2t, b2;
+  StepBuffers step;
+  std::vector<ChunkBuffers> chunks;  // one per thread
+  Workers workers;
+
+  State(const TwoLayerParams& p, std::size_t batch, const FastOptions& o)
+      : B(batch),
+        D(p.W1.rows()),
+        H(p.W1.cols()),
+        K(p.W2.cols()),
+        options(o),
+        W1(PaddedRows::from_matrix(p.W1)),
+        b1(PaddedRows::from_matrix(p.b1)),
+        W2(PaddedRows::from_matrix(p.W2)),
+        W2t(PaddedRows::from_matrix(transpose(p.W2))),
+        b2(PaddedRows::from_matrix(p.b2)),
+        step(batch, D, H, K),
+        chunks(o.threads, ChunkBuffers(H, K)),
+        workers(o.threads) {}
+
+  // Rows begin … end − 1 of y = softmax(σ(x·W1 + b1)·W2 + b2), in z and y.
+  void forward_rows(const SparseFloats& x, PaddedRows& z, PaddedRows& y, std::size_t begin,
+                    std::size_t end) const {
+    lanes_times(x, W1, z, begin, end);  // a1 = x·W1, yours
+    const std::size_t h_lanes = lanes_for(H), k_lanes = lanes_for(K);
+    const Lanes one = Lanes{} + 1.0f;
+    for (std::size_t i = begin; i < end; ++i) {
+      Lanes* zi = z.lanes(i);
+      // z1 = σ(a1 + b1) = 1 / (1 + e^−(a1 + b1))
+      for (std::size_t l = 0; l < h_lanes; ++l) zi[l] = one / (one + exp_lanes(-(zi[l] + b1.lanes(0)[l])));
+      // The padding came out σ(0) = 0.5; set it back to 0, as the sums over H expect.
+      std::fill(z.row(i) + H, z.row(i) + h_lanes * kLanes, 0.0f);
+      // a2 = z1·W2 + b2: K sums of H terms, one Lanes wide
+      Lanes* yi = y.lanes(i);
+      for (std::size_t l = 0; l < k_lanes; ++l) yi[l] = Lanes{};
+      const float* zrow = z.row(i);
+      for (std::size_t j = 0; j < H; ++j)
+        for (std::size_t l = 0; l < k_lanes; ++l) yi[l] = fused_multiply_add(zrow[j], W2.lanes(j)[l], yi[l]);
+      for (std::size_t l = 0; l < k_lanes; ++l) yi[l] += b2.lanes(0)[l];
+      // y = softmax(a2) = e^(a2 − max) / Σ e^(a2 − max), over the K real columns
+      float* a = y.row(i);
+      const float m = *std::max_element(a, a + K);
+      for (std::size_t l = 0; l < k_lanes; ++l) yi[l] = exp_lanes(yi[l] - m);
+      float total = 0.0f;
+      for (std::size_t c = 0; c < K; ++c) total += a[c];
+      for (std::size_t c = 0; c < K; ++c) a[c] /= total;
+      std::fill(a + K, a + k_lanes * kLanes, 0.0f);
+    }
+  }
+
+  // Rows begin … end − 1 of ∂L/∂a2 and ∂L/∂a1, from y and z1 (chapter 6's gradient):
+  //   ∂L/∂a2 = r·(y − t) / B, r = y_t / (y_t + 1e-7)        (the loss's 1e-7 kept)
+  //   ∂L/∂a1 = (∂L/∂a2 · W2ᵀ) ⊙ z1 ⊙ (1 − z1)
+  void backward_rows(StepBuffers& s, const std::vector<std::size_t>& labels, std::size_t begin,
+                     std::size_t end) const {
+    const std::size_t h_lanes = lanes_for(H);
+    const Lanes one = Lanes{} + 1.0f;
+    for (std::size_t i = begin; i < end; ++i) {
+      const float* yi = s.y.row(i);
+      float* d2 = s.d_a2.row(i);
+      const std::size_t label = labels[i];
+      const float r = yi[label] / (yi[label] + static_cast<float>(kLogDelta));
+      for (std::size_t c = 0; c < K; ++c) d2[c] = r * (yi[c] - (c == label ? 1.0f : 0.0f)) / static_cast<float>(B);
+      Lanes* d1 = s.d_a1.lanes(i);
+      for (std::size_t l = 0; l < h_lanes; ++l) d1[l] = Lanes{};
+      for (std::size_t c = 0; c < K; ++c)
+        for (std::size_t l = 0; l < h_lanes; ++l) d1[l] = fused_multiply_add(d2[c], W2t.lanes(c)[l], d1[l]);
+      const Lanes* zi = s.z1.lanes(i);
+      for (std::size_t l = 0; l < h_lanes; ++l) d1[l] = d1[l] * zi[l] * (one - zi[l]);
+    }
+  }
+
+  // θ(p,:) ← θ(p,:) − lr·g(p,:) for the rows p in [begin, end).
+  static void step_rows(PaddedRows& theta, const PaddedRows& g, float lr, std::size_t begin,
+                        std::size_t end) {
+    for (std::size_t p = begin; p < end; ++p) {
+      Lanes* t = theta.lanes(p);
+      const Lanes* gp = g.lanes(p);
+      for (std::size_t l = 0; l < theta.stride() / kLanes; ++l) t[l] = fused_multiply_add(-lr, gp[l], t[l]);
+    }
+  }
+
+  // The small gradients, summed over the batch rows b = 0, 1, 2, …, and their steps:
+  //   ∂L/∂W2ᵀ(c,:) = Σ_b ∂L/∂a2(b,c)·z1(b,:),  ∂L/∂b1 = Σ_b ∂L/∂a1(b,:),  ∂L/∂b2 = Σ_b ∂L/∂a2(b,:)
+  void small_gradients_and_steps(StepBuffers& s, float lr) {
+    const std::size_t h_lanes = lanes_for(H), k_lanes = lanes_for(K);
+    s.g_W2t.zero();
+    s.g_b1.zero();
+    s.g_b2.zero();
+    for (std::size_t b = 0; b < B; ++b) {
+      const float* d2 = s.d_a2.row(b);
+      for (std::size_t c = 0; c < K; ++c)
+        for (std::size_t l = 0; l < h_lanes; ++l)
+          s.g_W2t.lanes(c)[l] = fused_multiply_add(d2[c], s.z1.lanes(b)[l], s.g_W2t.lanes(c)[l]);
+      for (std::size_t l = 0; l < h_lanes; ++l) s.g_b1.lanes(0)[l] += s.d_a1.lanes(b)[l];
+      for (std::size_t l = 0; l < k_lanes; ++l) s.g_b2.lanes(0)[l] += s.d_a2.lanes(b)[l];
+    }
+    step_rows(b1, s.g_b1, lr, 0, 1);
+    step_rows(b2, s.g_b2, lr, 0, 1);
+    step_rows(W2t, s.g_W2t, lr, 0, K);
+    // W2 takes the same steps: its entries are W2t's, transposed.
+    for (std::size_t j = 0; j < H; ++j)
+      for (std::size_t c = 0; c < K; ++c) W2.row(j)[c] = W2t.row(c)[j];
+  }
+};
+
+FastNet::FastNet(const TwoLayerParams& params, std::size_t batch, const FastOptions& options) {
+  if (options.threads == 0) throw std::invalid_argument("FastNet: threads must be at least 1");
+  if (batch == 0) throw std::invalid_argument("FastNet: batch must be at least 1");
+  state_ = new State(params, batch, options);
+}
+
+FastNet::~FastNet() { delete state_; }
+
+double FastNet::step(const SparseFloats& x, const std::vector<std::size_t>& labels, double lr) {
+  State& s = *state_;
+  if (x.rows != s.B || x.cols != s.D || labels.size() != s.B) {
+    throw std::invalid_argument("FastNet::step: a batch of (" + std::to_string(x.rows) + "x" +
+                                std::to_string(x.cols) + ") images and " +
+                                std::to_string(labels.size()) + " labels for a net of batch " +
+                                std::to_string(s.B) + " and " + std::to_string(s.D) + " inputs");
+  }
+  for (const std::size_t label : labels) {
+    if (label >= s.K) {
+      throw std::invalid_argument("FastNet::step: label " + std::to_string(label) +
+                                  " of a net with " + std::to_string(s.K) + " classes");
+    }
+  }
+  // Without reuse, every buffer of the step is made here, as plain code makes its
+  // temporaries: the cost of allocating and zero-filling them is the difference.
+  if (!s.options.reuse_buffers) s.step = StepBuffers(s.B, s.D, s.H, s.K);
+  StepBuffers& b = s.step;
+  const float step = static_cast<float>(lr);
+  // Round 1, rows of the batch: the forward pass and ∂L/∂a1.
+  s.workers.for_rows(s.B, [&](std::size_t begin, std::size_t end) {
+    s.forward_rows(x, b.z1, b.y, begin, end);
+    s.backward_rows(b, labels, begin, end);
+  });
+  // Round 2, pixels: ∂L/∂W1 = xᵀ·∂L/∂a1 on each thread's range of W1's rows, and their
+  // step; the first thread also does the small gradients and steps.
+  s.workers.for_parts(s.D, [&](std::size_t part, std::size_t begin, std::size_t end) {
+    lanes_transposed_times(x, b.d_a1, b.g_W1, begin, end);  // yours
+    State::step_rows(s.W1, b.g_W1, step, begin, end);
+    if (part == 0) s.small_gradients_and_steps(b, step);
+  });
+  // Round 3, rows: the loss terms after the step.
+  s.workers.for_rows(s.B, [&](std::size_t begin, std::size_t end) {
+    s.forward_rows(x, b.z1, b.y, begin, end);
+    for (std::size_t i = begin; i < end; ++i) {
+      b.loss_terms[i] = std::log(static_cast<double>(b.y.row(i)[labels[i]]) + kLogDelta);
+    }
+  });
+  // L = −(1/B) Σ_i log(y(i, label_i) + 1e-7), the terms added in order of i on one thread.
+  double sum = 0.0;
+  for (std::size_t i = 0; i < s.B; ++i) sum += b.loss_terms[i];
+  return -sum / static_cast<double>(s.B);
+}
+
+double FastNet::accuracy(const SparseSet& set, std::size_t n) {
+  State& s = *state_;
+  if (n == 0) n = set.x.rows;
+  if (n == 0 || n > set.x.rows || set.x.cols != s.D || set.labels.size() != set.x.rows) {
+    throw std::invalid_argument("FastNet::accuracy: " + std::to_string(n) + " images of a set of (" +
+                                std::to_string(set.x.rows) + "x" + std::to_string(set.x.cols) +
+                                ") with " + std::to_string(set.labels.size()) +
+                                " labels, for a net of " + std::to_string(s.D) + " inputs");
+  }
+  // Each thread counts its own correct images; a count is a whole number, so the total is
+  // the same whatever the order of adding.
+  std::vector<std::size_t> correct(s.workers.count(), 0);
+  s.workers.for_parts(n, [&](std::size_t part, std::size_t begin, std::size_t end) {
+    for (std::size_t c0 = begin; c0 < end; c0 += kFloatChunk) {
+      if (!s.options.reuse_buffers) s.chunks[part] = ChunkBuffers(s.H, s.K);
+      ChunkBuffers& c = s.chunks[part];
+      const std::size_t rows = std::min(end, c0 + kFloatChunk) - c0;
+      copy_rows(set.x, c0, c0 + rows, c.x);
+      s.forward_rows(c.x, c.z1, c.y, 0, rows);
+      for (std::size_t i = 0; i < rows; ++i) {
+        const float* y = c.y.row(i);
+        // The class of the largest probability, the first on ties, as row_argmax picks it.
+        const auto best = static_cast<std::size_t>(std::max_element(y, y + s.K) - y);
+        correct[part] += best == set.labels[c0 + i];
+      }
+    }
+  });
+  std::size_t total = 0;
+  for (const std::size_t c : correct) total += c;
+  return static_cast<double>(total) / static_cast<double>(n);
+}
+
+TwoLayerParams FastNet::params() const {
+  const State& s = *state_;
+  return {s.W1.matrix(), s.b1.matrix(), s.W2.matrix(), s.b2.matrix()};
+}
+
+// ---------------------------------------------------------------------------------------
+// train_fast
+
+TrainLog train_fast(TwoLayerNet& net, const SparseSet& train_set, const SparseSet& test_set,
+                    const TrainConfig& config, Rng& rng, const TrainObserver& observer,
+                    const FastOptions& options) {
+  const std::size_t n = train_set.x.rows, D = net.params.W1.rows(), K = net.params.W2.cols();
+  if (config.batch_size == 0 || config.batch_size > n) {
+    throw std::invalid_argument("train_fast: batch_size " + std::to_string(config.batch_size) +
+                                " must be between 1 and the " + std::to_string(n) +
+                                " training images");
+  }
+  if (config.iterations == 0) throw std::invalid_argument("train_fast: iterations must be at least 1");
+  if (!std::isfinite(config.learning_rate) || config.learning_rate == 0.0) {
+    throw std::invalid_argument("train_fast: learning_rate must be finite and not 0");
+  }
+  // train fails at the first product (shapes) or one-hot label before any step; the same
+  // checks, here before any thread starts.
+  for (const SparseSet* set : {&train_set, &test_set}) {
+    if (set->x.cols != D || set->labels.size() != set->x.rows) {
+      throw std::invalid_argument("train_fast: a set of (" + std::to_string(set->x.rows) + "x" +
+                                  std::to_string(set->x.cols) + ") images and " +
+                                  std::to_string(set->labels.size()) + " labels for a net whose W1 is " +
+                                  net.params.W1.shape());
+    }
+    for (const std::size_t label : set->labels) {
+      if (label >= K) {
+        throw std::invalid_argument("train_fast: label " + std::to_string(label) +
+                                    " of a net with " + std::to_string(K) + " classes");
+      }
+    }
+  }
+  FastNet fast(net.params, config.batch_size, options);
+  // The net gets the trained parameters however the loop ends (an observer may throw).
+  struct WriteBack {
+    const FastNet& from;
+    TwoLayerParams& to;
+    ~WriteBack() { to = from.params(); }
+  } write_back{fast, net.params};
+  SparseFloats batch;
+  std::vector<std::size_t> labels(config.batch_size);
+  const auto step = [&] {
+    // 1. the batch: your choose_batch, then its rows of the sparse set
+    const std::vector<std::size_t> indices = choose_batch(rng, n, config.batch_size);
+    gather_rows(train_set.x, indices, batch);
+    for (std::size_t k = 0; k < indices.size(); ++k) labels[k] = train_set.labels[indices[k]];
+    // 2–4. gradient, step, loss after the step
+    return fast.step(batch, labels, config.learning_rate);
+  };
+  const auto evaluate = [&] { return std::make_pair(fast.accuracy(train_set), fast.accuracy(test_set)); };
+  return train_loop(config, n, observer, step, evaluate);
+}
+
+TrainLog train_loop(const TrainConfig& config, std::size_t n, const TrainObserver& observer,
+                    const std::function<double()>& step,
+                    const std::function<std::pair<double, double>()>& evaluate) {
+  const std::size_t per_epoch = config.iterations_per_epoch > 0
+                                    ? config.iterations_per_epoch
+                                    : std::max<std::size_t>(1, n / std::max<std::size_t>(1, config.batch_size));
+  TrainLog log;
+  log.losses.reserve(config.iterations);
+  double loss_sum = 0.0;  // batch losses since the last evaluation
+  std::size_t loss_count = 0;
+  for (std::size_t i = 1; i <= config.iterations; ++i) {
+    const double loss = step();
+    log.losses.push_back(loss);
+    if (observer.on_iteration) observer.on_iteration(i, loss);
+    // NaN or inf poisons every parameter it touches: stop.
+    if (!std::isfinite(loss)) {
+      log.diverged = true;
+      break;
+    }
+    loss_sum += loss;
+    ++loss_count;
+    // every epoch, and after the last iteration
+    if (i % per_epoch == 0 || i == config.iterations) {
+      Evaluation e;
+      e.iteration = i;
+      e.mean_loss = loss_sum / static_cast<double>(loss_count);
+      std::tie(e.train_accuracy, e.test_accuracy) = evaluate();
+      log.evaluations.push_back(e);
+      loss_sum = 0.0;
+      loss_count = 0;
+      if (observer.on_evaluation) observer.on_evaluation(e);
+    }
+  }
+  return log;
+}

@@ -1,0 +1,594 @@
+// chapters/09_making_it_fast/main.cpp: `make run CH=09` trains chapter 7's default run
+// with every idea of the chapter on, after checking each idea against chapter 7's plain
+// step on a short slice of the same run, and prints what each idea is worth.
+//
+// Output: a header of key: value lines; one check line per idea, with what it must be
+// (bit for bit, or within a named tolerance); the training's iteration and epoch lines;
+// the work done, counted. Lines that begin with "timing:" carry times measured in this
+// run, which change from run to run: the table of the ideas, the machine's peak and the
+// arithmetic floor. Everything else is the same, byte for byte, for a seed (tools/
+// programs.sh tells the determinism and lesson checks to leave the timing: lines out).
+//
+// B = batch, D = 784 pixels, H = hidden units, K = 10 classes.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <iostream>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "chapters/06_two_layer_net/two_layer_net.h"
+#include "chapters/07_learning_mnist/train.h"
+#include "chapters/09_making_it_fast/fast_train.h"
+#include "chapters/09_making_it_fast/kernels.h"
+#include "chapters/09_making_it_fast/measure.h"
+#include "chapters/09_making_it_fast/numerical_fast.h"
+#include "common/cli.h"
+#include "common/format.h"
+#include "common/mnist.h"
+#include "common/random.h"
+
+namespace {
+
+constexpr std::size_t kClasses = 10;
+constexpr double kWeightInitStd = 0.01;  // the book's weight_init_std
+constexpr std::size_t kThreads = 2;      // this machine's cores; no result depends on it
+
+// Chapter 7's settings (the book's train_neuralnet.py), and the smaller ones chapter 7
+// uses with --gradient numerical (an iteration of the book's net costs 2·39,760 losses).
+struct Settings {
+  std::size_t hidden, batch, iterations;
+  double lr;
+};
+constexpr Settings kBook{50, 100, 10000, 0.1};
+constexpr Settings kNumericalDefaults{10, 10, 100, 1.0};
+constexpr double kPublishedTrainAccuracy = 0.948;
+constexpr double kPublishedTestAccuracy = 0.946;
+
+// Each idea trains this many iterations of the run for its check and its timing: long
+// enough for the numbers to move and the times to settle, short enough that chapter 7's
+// plain step, the slowest, takes a fraction of a second.
+constexpr std::size_t kSliceIterations = 20;
+constexpr std::size_t kSliceIterationsNumerical = 2;
+// Each evaluation is timed on this many test images and scaled up to the whole sets.
+constexpr std::size_t kTimedImages = 2000;
+// A slice is timed at least this often, and until it has run for kTimedSeconds in all.
+constexpr std::size_t kMinRuns = 3;
+constexpr double kTimedSeconds = 0.03;
+
+// How far the float path may be from the plain double one after kSliceIterations steps.
+// A float carries 24 bits (relative rounding 6e-8): each of the ~10^4 operations behind a
+// loss adds about that much of the loss (~2.3), and steps of lr 0.1 carry the differences
+// from one iteration into the next without growing them much (measured: 2e-7 and 3e-9).
+constexpr double kFloatLossTol = 1e-5;
+constexpr double kFloatParamTol = 1e-6;
+// Accuracies are fractions of images; rounding can flip a near tie: a few in 2,000.
+constexpr double kFloatAccuracyTol = 0.003;
+// The fast numerical gradient against chapter 6's: the same central differences, so the
+// same truncation error; they differ by rounding only. Chapter 6 subtracts two whole
+// losses, each rounded to ~3e-16, divided by 2h = 2e-4: ~1e-12 of noise per entry against
+// entries of ~1e-3 (measured: below 1e-9).
+constexpr double kNumericalTol = 1e-8;
+
+const std::vector<std::size_t> kShownIterations = {1, 2, 3, 5, 10, 20, 50, 100, 200, 500};
+
+// A flag whose default depends on --gradient: "auto" picks backprop's or numerical's.
+std::size_t size_flag(const Flags& flags, const std::string& name, std::size_t for_backprop,
+                      std::size_t for_numerical, bool numerical) {
+  if (flags.text(name) == "auto") return numerical ? for_numerical : for_backprop;
+  constexpr long kMaxHidden = 100'000;  // W1 alone would be 300 MB in float
+  return static_cast<std::size_t>(
+      flags.integer(name, 1, name == "hidden" ? kMaxHidden : 1'000'000'000));
+}
+
+// The largest |a(i,j) − b(i,j)| over the four parameters.
+double max_param_diff(const TwoLayerParams& a, const TwoLayerParams& b) {
+  return std::max({max_abs_diff(a.W1, b.W1), max_abs_diff(a.b1, b.b1), max_abs_diff(a.W2, b.W2),
+                   max_abs_diff(a.b2, b.b2)});
+}
+
+bool same_params(const TwoLayerParams& a, const TwoLayerParams& b) {
+  return a.W1 == b.W1 && a.b1 == b.b1 && a.W2 == b.W2 && a.b2 == b.b2;
+}
+
+double max_diff(const std::vector<double>& a, const std::vector<double>& b) {
+  double worst = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const double d = std::fabs(a[i] - b[i]);
+    worst = std::isnan(d) ? d : std::max(worst, d);
+  }
+  return worst;
+}
+
+// What a slice of training leaves: its losses and the parameters after it.
+struct Slice {
+  std::vector<double> losses;
+  TwoLayerParams params;
+};
+
+// One idea: how to train the slice from the start, and how to evaluate the result.
+struct Idea {
+  Idea(std::string n, std::function<Slice()> t, std::function<double(const TwoLayerParams&)> e)
+      : name(std::move(n)), train(std::move(t)), evaluate(std::move(e)) {}
+  std::string name;
+  std::function<Slice()> train;                            // the slice, from the start
+  std::function<double(const TwoLayerParams&)> evaluate;  // accuracy on kTimedImages
+  double step_seconds = 0.0, evaluation_seconds = 0.0;
+  Slice result;
+  double accuracy = 0.0;
+};
+
+// Times idea.train() (at least kMinRuns runs and kTimedSeconds in all: the median run)
+// and idea.evaluate() on the slice's parameters; keeps the result of the first run.
+void measure(Idea& idea, std::size_t iterations) {
+  std::vector<double> runs;
+  double spent = 0.0;
+  while (runs.size() < kMinRuns || spent < kTimedSeconds) {
+    Slice s;
+    runs.push_back(seconds_of([&] { s = idea.train(); }));
+    spent += runs.back();
+    if (runs.size() == 1) idea.result = s;
+  }
+  std::sort(runs.begin(), runs.end());
+  idea.step_seconds = runs[runs.size() / 2] / static_cast<double>(iterations);
+  idea.evaluation_seconds = median_seconds(kMinRuns, [&] {
+    idea.accuracy = idea.evaluate(idea.result.params);
+  });
+}
+
+// "bit for bit" when equal; otherwise the largest differences.
+std::string compared(const Slice& got, const Slice& want) {
+  if (got.losses == want.losses && same_params(got.params, want.params)) return "bit for bit";
+  return "losses within " + sci(max_diff(got.losses, want.losses), 1) + ", parameters within " +
+         sci(max_param_diff(got.params, want.params), 1);
+}
+
+// One check line; returns whether it holds.
+bool check_line(const std::string& what, const std::string& result, const std::string& expected,
+                bool holds) {
+  std::printf("check %-26s %-52s expected: %s%s\n", what.c_str(), result.c_str(),
+              expected.c_str(), holds ? "" : "   FAILED");
+  return holds;
+}
+
+// The multiply-adds the run does in the products, counted from its batches: the
+// gradient's forward pass, ∂L/∂W1 and the loss after the step are three sparse products
+// of (nonzero pixels) · H a step; the output layer's products (forward twice, ∂L/∂z1,
+// ∂L/∂W2) are B·H·K each; an evaluation is one forward pass of every image.
+struct Work {
+  double sparse = 0.0, dense = 0.0;
+};
+Work count_work(const SparseSet& train, const SparseSet& test, const TrainConfig& config,
+                std::uint64_t batch_seed, std::size_t H, std::size_t K, std::size_t evaluations) {
+  Rng rng(batch_seed);
+  double nonzeros = 0.0;
+  for (std::size_t i = 0; i < config.iterations; ++i) {
+    for (const std::size_t r : choose_batch(rng, train.x.rows, config.batch_size)) {
+      nonzeros += static_cast<double>(train.x.row_start[r + 1] - train.x.row_start[r]);
+    }
+  }
+  const double h = static_cast<double>(H), hk = h * static_cast<double>(K);
+  const double set_nonzeros = static_cast<double>(train.x.nonzeros() + test.x.nonzeros());
+  const double set_images = static_cast<double>(train.x.rows + test.x.rows);
+  const double e = static_cast<double>(evaluations);
+  Work w;
+  w.sparse = 3.0 * nonzeros * h + e * set_nonzeros * h;
+  w.dense = 4.0 * static_cast<double>(config.iterations * config.batch_size) * hk + e * set_images * hk;
+  return w;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto since_start = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
+
+  Flags flags("09_making_it_fast",
+              "Trains chapter 7's default run with every idea of chapter 9, after checking each "
+              "against chapter 7's plain step, and times them.");
+  flags.option("hidden", "auto", "hidden units H: 50, or 10 with --gradient numerical");
+  flags.option("batch", "auto", "images per batch B: 100, or 10 with --gradient numerical");
+  flags.option("lr", "auto", "learning rate, > 0: 0.1, or 1 with --gradient numerical");
+  flags.option("iters", "auto", "iterations: 10000, or 100 with --gradient numerical");
+  flags.option("seed", "42", "weights from Rng(seed), batches from Rng(seed + 1)");
+  flags.option("data", "data/mnist", "directory of the four MNIST files (make data)");
+  flags.option("gradient", "backprop", "backprop or numerical");
+  flags.toggle("ascent", "flip the update's sign: θ ← θ + lr·∇L (watch the loss climb)");
+  flags.parse(argc, argv);
+
+  const std::string method = flags.text("gradient");
+  if (method != "backprop" && method != "numerical") {
+    flags.fail("--gradient must be backprop or numerical, got '" + method + "'");
+  }
+  const bool numerical = method == "numerical";
+  const Settings base = numerical ? kNumericalDefaults : kBook;
+  Settings run;
+  run.hidden = size_flag(flags, "hidden", kBook.hidden, kNumericalDefaults.hidden, numerical);
+  run.batch = size_flag(flags, "batch", kBook.batch, kNumericalDefaults.batch, numerical);
+  run.iterations =
+      size_flag(flags, "iters", kBook.iterations, kNumericalDefaults.iterations, numerical);
+  run.lr = flags.text("lr") == "auto" ? base.lr : flags.number("lr");
+  if (run.lr <= 0.0) {
+    flags.fail("--lr must be > 0, got " + flags.text("lr") +
+               " (to flip the step's sign, use --ascent)");
+  }
+  const auto seed = static_cast<std::uint64_t>(flags.integer("seed", 0));
+  const bool ascent = flags.on("ascent");
+  // θ ← θ − lr·∇L descends; with the sign flipped, θ ← θ + lr·∇L climbs.
+  const double step = ascent ? -run.lr : run.lr;
+  const std::string dir = flags.text("data");
+
+  return guarded_main([&] {
+    double load_seconds = 0.0, sparse_seconds = 0.0;
+    Mnist mnist;
+    load_seconds = seconds_of([&] { mnist = load_mnist(dir); });
+    const std::size_t n_train = mnist.train.labels.size(), n_test = mnist.test.labels.size();
+    if (run.batch > n_train) {
+      flags.fail("--batch " + std::to_string(run.batch) + " is larger than the " +
+                 std::to_string(n_train) + " training images in " + dir);
+    }
+    // The float path's sets, made once (the numerical gradient's path reads the Datasets).
+    SparseSet train_set, test_set;
+    if (!numerical) {
+      sparse_seconds = seconds_of([&] {
+        train_set = sparse_set(mnist.train, kClasses);
+        test_set = sparse_set(mnist.test, kClasses);
+      });
+    }
+    const std::size_t D = mnist.train.image_rows * mnist.train.image_cols;
+
+    TrainConfig config;
+    config.batch_size = run.batch;
+    config.learning_rate = step;
+    config.iterations = run.iterations;
+    const std::size_t per_epoch = std::max<std::size_t>(1, n_train / run.batch);
+    config.iterations_per_epoch = per_epoch;
+    const TwoLayerNet start(D, run.hidden, kClasses, kWeightInitStd, seed);
+    const std::string shape =
+        std::to_string(D) + "-" + std::to_string(run.hidden) + "-" + std::to_string(kClasses);
+    const bool book_settings = !numerical && !ascent && run.hidden == kBook.hidden &&
+                               run.batch == kBook.batch && run.iterations == kBook.iterations &&
+                               run.lr == kBook.lr;
+
+    std::cout << "program: 09_making_it_fast\n";
+    std::cout << "data: " << dir << " (" << n_train << " training images, " << n_test
+              << " test images)\n";
+    if (!numerical) {
+      const double inked = static_cast<double>(train_set.x.nonzeros()) /
+                           static_cast<double>(train_set.x.rows * D);
+      std::cout << "nonzero pixels: " << fixed(100.0 * inked, 1) << "% of the training images' "
+                << train_set.x.rows * D << " (" << fixed(inked * static_cast<double>(D), 1)
+                << " an image): the only ones x·W1 needs\n";
+    }
+    std::cout << "network: " << shape << ", batch " << run.batch << ", lr " << repr(run.lr)
+              << ", " << run.iterations << " iterations, accuracy every " << per_epoch
+              << " and after the last" << (book_settings ? " (chapter 7's default run)" : "")
+              << "\n";
+    std::cout << "gradient: " << method
+              << (numerical ? " (numerical_gradient_fast: only what each nudge changes)"
+                            : " (backpropagation)")
+              << "\n";
+    std::cout << "update: "
+              << (ascent ? "ascent  θ ← θ + lr·∇L (the sign flipped)" : "descent  θ ← θ − lr·∇L")
+              << "\n";
+    std::cout << "seed: " << seed << " (weights Rng(" << seed << "), batches Rng(" << seed + 1
+              << "), as chapter 7)\n";
+    std::cout << "threads: " << kThreads << " (no result depends on the number)\n\n";
+
+    // The slice: the run's first iterations, the same batches for every idea.
+    const std::size_t slice = std::min(run.iterations, numerical ? kSliceIterationsNumerical
+                                                                 : kSliceIterations);
+    std::vector<std::vector<std::size_t>> slice_batches;
+    {
+      Rng rng(seed + 1);
+      for (std::size_t i = 0; i < slice; ++i) {
+        slice_batches.push_back(choose_batch(rng, n_train, run.batch));
+      }
+    }
+    const auto labels_of = [&](const std::vector<std::size_t>& indices) {
+      std::vector<std::size_t> labels(indices.size());
+      for (std::size_t k = 0; k < indices.size(); ++k) labels[k] = train_set.labels[indices[k]];
+      return labels;
+    };
+    const std::size_t timed_images = std::min(kTimedImages, n_test);
+    std::vector<std::size_t> first_test(timed_images);
+    for (std::size_t k = 0; k < timed_images; ++k) first_test[k] = k;
+    const Batch test_part = sample_batch(mnist.test, first_test, kClasses);
+
+    // Chapter 7's step, plain: the four calls of train's loop body.
+    const auto plain_slice = [&](bool numerical_gradient) {
+      TwoLayerNet net = start;
+      Slice s;
+      for (const auto& indices : slice_batches) {
+        const Batch batch = sample_batch(mnist.train, indices, kClasses);
+        const TwoLayerParams grads = numerical_gradient ? net.numerical_gradient(batch.x, batch.t)
+                                                        : net.gradient(batch.x, batch.t);
+        sgd_step(net.params, grads, step);
+        s.losses.push_back(net.loss(batch.x, batch.t));
+      }
+      s.params = net.params;
+      return s;
+    };
+    const auto plain_accuracy = [&](const TwoLayerParams& p) {
+      TwoLayerNet net = start;
+      net.params = p;
+      return net.accuracy(test_part.x, test_part.t);
+    };
+    const auto exact_accuracy = [&](const TwoLayerParams& p) {
+      TwoLayerNet net = start;
+      net.params = p;
+      return sparse_accuracy(net, mnist.test, timed_images);
+    };
+
+    std::vector<Idea> ideas;
+    ideas.emplace_back("plain: chapter 7's step", [&] { return plain_slice(numerical); },
+                       plain_accuracy);
+    if (numerical) {
+      ideas.emplace_back("6 only what a nudge changes", [&] {
+                         TwoLayerNet net = start;
+                         Slice s;
+                         for (const auto& indices : slice_batches) {
+                           const Batch batch = sample_batch(mnist.train, indices, kClasses);
+                           sgd_step(net.params, numerical_gradient_fast(net, batch.x, batch.t), step);
+                           s.losses.push_back(net.loss(batch.x, batch.t));
+                         }
+                         s.params = net.params;
+                         return s;
+                       },
+                       plain_accuracy);
+    } else {
+      const auto exact = [&](SparseProducts products) {
+        return [&, products] {
+          TwoLayerNet net = start;
+          Slice s;
+          for (const auto& indices : slice_batches) {
+            // chapter 7's batch, then its nonzero pixels
+            const Batch batch = sample_batch(mnist.train, indices, kClasses);
+            s.losses.push_back(sparse_step(net, sparse_rows(batch.x), batch.t, step, products));
+          }
+          s.params = net.params;
+          return s;
+        };
+      };
+      // The float path, its batches made as the plain code makes them: each one copied out
+      // of the set (sample_batch), made sparse and rounded to float, into new buffers.
+      const FastOptions fresh{1, false}, reused{1, true}, shared{kThreads, true};
+      const auto float_fresh = [&] {
+        FastNet net(start.params, run.batch, fresh);
+        Slice s;
+        for (const auto& indices : slice_batches) {
+          const Batch batch = sample_batch(mnist.train, indices, kClasses);
+          s.losses.push_back(net.step(to_floats(sparse_rows(batch.x)), labels_of(indices), step));
+        }
+        s.params = net.params();
+        return s;
+      };
+      // The float path with the set made sparse once, and every batch gathered from it into
+      // a buffer made once.
+      const auto float_reused = [&](FastOptions options) {
+        return [&, options] {
+          FastNet net(start.params, run.batch, options);
+          Slice s;
+          SparseFloats x;
+          for (const auto& indices : slice_batches) {
+            gather_rows(train_set.x, indices, x);
+            s.losses.push_back(net.step(x, labels_of(indices), step));
+          }
+          s.params = net.params();
+          return s;
+        };
+      };
+      const auto float_accuracy = [&](FastOptions options) {
+        return [&, options](const TwoLayerParams& p) {
+          FastNet net(p, run.batch, options);
+          return net.accuracy(test_set, timed_images);
+        };
+      };
+      ideas.emplace_back("1 zeros skipped", exact(SparseProducts::forward), exact_accuracy);
+      ideas.emplace_back("2 no transpose", exact(SparseProducts::forward_and_gradient),
+                         exact_accuracy);
+      ideas.emplace_back("3 16 floats at a time", float_fresh, float_accuracy(fresh));
+      ideas.emplace_back("4 buffers made once", float_reused(reused), float_accuracy(reused));
+      ideas.emplace_back("5 two threads", float_reused(shared), float_accuracy(shared));
+    }
+    const double checks_started = since_start();
+    for (Idea& idea : ideas) measure(idea, slice);
+
+    // The checks.
+    std::cout << "checks: each idea trains iterations 1-" << slice
+              << " of the run from the same weights, on the same batches, as chapter 7's plain "
+                 "step (your choose_batch, sample_batch, sgd_step; chapter 6's gradient and loss)"
+              << (numerical ? " with chapter 6's numerical_gradient" : "") << ", then measures the "
+              << timed_images << " first test images\n";
+    bool ok = true;
+    const Idea& plain = ideas[0];
+    const std::string same_accuracy = " and the same accuracy " + fixed(plain.accuracy, 4);
+    if (numerical) {
+      const Idea& fast = ideas[1];
+      // The two gradients differ by rounding, so the losses do, by about as much.
+      const double loss_diff = max_diff(fast.result.losses, plain.result.losses);
+      ok &= check_line("6 only what a nudge changes",
+                       "losses within " + sci(loss_diff, 1) + ", parameters within " +
+                           sci(max_param_diff(fast.result.params, plain.result.params), 1),
+                       "within " + sci(kNumericalTol, 0) + " (kNumericalTol)",
+                       loss_diff <= kNumericalTol &&
+                           max_param_diff(fast.result.params, plain.result.params) <= kNumericalTol);
+    } else {
+      for (std::size_t k = 1; k <= 2; ++k) {
+        const Idea& idea = ideas[k];
+        const std::string result = compared(idea.result, plain.result);
+        ok &= check_line(idea.name, result + (idea.accuracy == plain.accuracy ? same_accuracy : ""),
+                         "bit for bit, the same accuracy",
+                         result == "bit for bit" && idea.accuracy == plain.accuracy);
+      }
+      const Idea& floats = ideas[3];
+      const double loss_diff = max_diff(floats.result.losses, plain.result.losses);
+      const double param_diff = max_param_diff(floats.result.params, plain.result.params);
+      const double accuracy_diff = std::fabs(floats.accuracy - plain.accuracy);
+      ok &= check_line(floats.name,
+                       "losses within " + sci(loss_diff, 1) + ", parameters within " +
+                           sci(param_diff, 1) + ", accuracy " + fixed(floats.accuracy, 4),
+                       "within " + sci(kFloatLossTol, 0) + ", " + sci(kFloatParamTol, 0) + ", " +
+                           repr(kFloatAccuracyTol) + " (kFloat*Tol)",
+                       loss_diff <= kFloatLossTol && param_diff <= kFloatParamTol &&
+                           accuracy_diff <= kFloatAccuracyTol);
+      for (std::size_t k = 4; k <= 5; ++k) {
+        const Idea& idea = ideas[k];
+        const std::string result = compared(idea.result, ideas[k - 1].result);
+        const bool same = result == "bit for bit" && idea.accuracy == ideas[k - 1].accuracy;
+        ok &= check_line(idea.name, (same ? "as idea " + std::to_string(k - 1) + ", bit for bit" : result),
+                         "bit for bit as idea " + std::to_string(k - 1), same);
+      }
+      // Idea 6 on chapter 7's --gradient numerical sizes: one gradient on its first batch.
+      TwoLayerNet small(D, kNumericalDefaults.hidden, kClasses, kWeightInitStd, seed);
+      Rng rng(seed + 1);
+      const Batch batch =
+          sample_batch(mnist.train, choose_batch(rng, n_train, kNumericalDefaults.batch), kClasses);
+      TwoLayerParams slow, quick;
+      const double slow_seconds = seconds_of([&] { slow = small.numerical_gradient(batch.x, batch.t); });
+      const double quick_seconds =
+          median_seconds(kMinRuns, [&] { quick = numerical_gradient_fast(small, batch.x, batch.t); });
+      const double error = std::max({relative_error(quick.W1, slow.W1).relative_error,
+                                     relative_error(quick.b1, slow.b1).relative_error,
+                                     relative_error(quick.W2, slow.W2).relative_error,
+                                     relative_error(quick.b2, slow.b2).relative_error});
+      ok &= check_line("6 only what a nudge changes",
+                       "relative error " + sci(error, 1) + " against chapter 6's numerical_gradient",
+                       "< " + sci(kNumericalTol, 0) + " (kNumericalTol)", error < kNumericalTol);
+      Idea numerical_idea("6 only what a nudge changes", {}, {});
+      numerical_idea.step_seconds = quick_seconds;
+      numerical_idea.evaluation_seconds = slow_seconds;  // (kept here for the table below)
+      ideas.push_back(numerical_idea);
+    }
+    if (!ok) {
+      throw std::runtime_error(
+          "a check FAILED above: that idea does not compute what chapter 7's plain step does. "
+          "HINT: run make check CH=09; the failing test names the kernel");
+    }
+    const double checks_seconds = since_start() - checks_started;
+
+    // The run, every idea on.
+    std::cout << "\ntraining: " << run.iterations << " iterations, every idea on\n";
+    TrainObserver observer;
+    observer.on_iteration = [&](std::size_t i, double loss) {
+      if (std::find(kShownIterations.begin(), kShownIterations.end(), i) !=
+              kShownIterations.end() ||
+          !std::isfinite(loss)) {
+        std::cout << "iter " << i << "  loss " << fixed(loss, 4) << "\n";
+      }
+    };
+    observer.on_evaluation = [&](const Evaluation& e) {
+      const std::string label = e.iteration % per_epoch == 0
+                                    ? "epoch " + std::to_string(e.iteration / per_epoch)
+                                    : "final";
+      std::cout << label << "  iter " << e.iteration << "  loss " << fixed(e.mean_loss, 4)
+                << "  train_acc " << fixed(e.train_accuracy, 4) << "  test_acc "
+                << fixed(e.test_accuracy, 4) << "\n";
+    };
+    TwoLayerNet net = start;
+    Rng batch_rng(seed + 1);
+    TrainLog log;
+    const double train_seconds = seconds_of([&] {
+      if (!numerical) {
+        log = train_fast(net, train_set, test_set, config, batch_rng, observer, {kThreads, true});
+        return;
+      }
+      // The numerical gradient: chapter 7's step with the fast gradient; exact accuracies.
+      const auto numerical_step = [&] {
+        const Batch batch =
+            sample_batch(mnist.train, choose_batch(batch_rng, n_train, run.batch), kClasses);
+        sgd_step(net.params, numerical_gradient_fast(net, batch.x, batch.t), step);
+        return net.loss(batch.x, batch.t);
+      };
+      const auto exact_accuracies = [&] {
+        return std::make_pair(sparse_accuracy(net, mnist.train), sparse_accuracy(net, mnist.test));
+      };
+      log = train_loop(config, n_train, observer, numerical_step, exact_accuracies);
+    });
+    if (log.diverged) {
+      throw std::runtime_error("training diverged at iteration " + std::to_string(log.losses.size()) +
+                               " (lr " + repr(run.lr) +
+                               "): the loss is not finite. HINT: lower --lr (the book's 0.1 works)");
+    }
+    const Evaluation& end = log.evaluations.back();
+    const std::string note = book_settings ? "" : "  (for the book's defaults, not this run's)";
+    std::cout << "final train_acc: " << fixed(end.train_accuracy, 4) << "   published ≈ "
+              << fixed(kPublishedTrainAccuracy, 3) << note << "\n";
+    std::cout << "final test_acc: " << fixed(end.test_accuracy, 4) << "   published ≈ "
+              << fixed(kPublishedTestAccuracy, 3) << note << "\n\n";
+
+    // The work, counted; then everything measured.
+    const std::size_t H = run.hidden, evaluations = log.evaluations.size();
+    Work work;
+    if (!numerical) {
+      work = count_work(train_set, test_set, config, seed + 1, H, kClasses, evaluations);
+      std::cout << "work: " << sci(work.sparse + work.dense, 2) << " multiply-adds: "
+                << sci(work.sparse, 2) << " in the sparse products (3 a step, and one an "
+                << "evaluation), " << sci(work.dense, 2) << " in the output layer's\n";
+    }
+
+    const double scale = static_cast<double>(n_train + n_test) / static_cast<double>(timed_images);
+    const double evaluation_count = static_cast<double>(evaluations);
+    Table table(numerical ? std::vector<std::string>{"idea", "one step", "speed-up",
+                                                     "the run (est.)", "speed-up"}
+                          : std::vector<std::string>{"idea", "one step", "speed-up",
+                                                     "one evaluation", "speed-up",
+                                                     "the run (est.)", "speed-up"});
+    const auto estimate = [&](const Idea& idea) {
+      return idea.step_seconds * static_cast<double>(run.iterations) +
+             (numerical ? 0.0 : idea.evaluation_seconds * scale * evaluation_count);
+    };
+    const std::size_t timed_ideas = numerical ? ideas.size() : ideas.size() - 1;
+    for (std::size_t k = 0; k < timed_ideas; ++k) {
+      const Idea& idea = ideas[k];
+      std::vector<std::string> row = {idea.name, duration(idea.step_seconds),
+                                      times(plain.step_seconds / idea.step_seconds)};
+      if (!numerical) {
+        row.push_back(duration(idea.evaluation_seconds * scale));
+        row.push_back(times(plain.evaluation_seconds / idea.evaluation_seconds));
+      }
+      row.push_back(duration(estimate(idea)));
+      row.push_back(times(estimate(plain) / estimate(idea)));
+      table.add(row);
+    }
+    std::cout << "\n" << table.text("timing: ");
+    std::cout << "timing: (one step: the median over the slice of " << slice << " iterations"
+              << (numerical ? ""
+                            : "; one evaluation: " + std::to_string(timed_images) +
+                                  " test images, scaled to both sets' " +
+                                  std::to_string(n_train + n_test))
+              << "; the run: " << run.iterations << " steps"
+              << (numerical ? "" : " and " + std::to_string(evaluations) + " evaluations") << ")\n";
+    if (!numerical) {
+      const Idea& nudges = ideas.back();
+      std::cout << "timing: 6 only what a nudge changes: one numerical gradient of a " << D << "-"
+                << kNumericalDefaults.hidden << "-" << kClasses << " net on "
+                << kNumericalDefaults.batch << " images, chapter 6's "
+                << duration(nudges.evaluation_seconds) << ", fast "
+                << duration(nudges.step_seconds) << ": "
+                << times(nudges.evaluation_seconds / nudges.step_seconds) << "\n";
+    }
+    std::cout << "timing: this run: training " << duration(train_seconds) << " (estimated "
+              << duration(estimate(ideas[timed_ideas - 1])) << "); the program until now "
+              << duration(since_start()) << ": loading MNIST " << duration(load_seconds)
+              << (numerical ? "" : ", the sparse sets " + duration(sparse_seconds))
+              << ", the checks and timings " << duration(checks_seconds) << "\n";
+    if (!numerical) {
+      const double peak = peak_multiply_adds(kThreads);
+      const double floor = (work.sparse + work.dense) / peak;
+      std::cout << "timing: peak: " << fixed(peak / 1e9, 0) << " G multiply-adds/s (float, fused, "
+                << kThreads << " threads, measured just now)\n";
+      std::cout << "timing: floor: " << duration(floor) << " for the work above at that peak; "
+                << "the training took " << times(train_seconds / floor) << " the floor\n";
+    }
+    return 0;
+  });
+}
