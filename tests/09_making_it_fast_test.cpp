@@ -282,14 +282,25 @@ TEST(LanesTimesTest, ShapeMismatchThrows) {
   EXPECT_THROW(lanes_times(x, PaddedRows(3, 4), out, 1, 3), std::invalid_argument);
 }
 
-// xᵀ·δ with the contract's sums: start at 0, i increasing, each term by std::fma.
-Matrix fma_transposed_times(const Matrix& x, const Matrix& d) {
-  const Matrix xt = transpose(x);
-  return fma_times(xt, d);
+// g + xᵀ·d with the contract's sums: each g(p,j) from where it starts, i increasing, each
+// term added by std::fma.
+Matrix fma_add_transposed_times(const Matrix& g, const Matrix& x, const Matrix& d) {
+  Matrix out = as_floats(g);
+  for (std::size_t p = 0; p < x.cols(); ++p) {
+    for (std::size_t j = 0; j < d.cols(); ++j) {
+      float s = static_cast<float>(out(p, j));
+      for (std::size_t i = 0; i < x.rows(); ++i) {
+        if (x(i, p) != 0.0) s = std::fma(static_cast<float>(x(i, p)), static_cast<float>(d(i, j)), s);
+      }
+      out(p, j) = s;
+    }
+  }
+  return out;
 }
 
-// ∂L/∂W1 in float is the exact product up to float rounding, at the training's shapes.
-TEST(LanesTransposedTimesTest, MatchesTransposeMatmulUpToFloatRounding) {
+// Added into a g of zeros, ∂L/∂W1 in float is the exact product up to float rounding, at
+// the training's shapes.
+TEST(LanesTransposedTimesTest, IntoZerosMatchesTransposeMatmulUpToFloatRounding) {
   const Matrix x = sparse_random(100, 784, 0.81, 30), d = dense_random(100, 50, 31);
   PaddedRows g(784, 50);
   lanes_transposed_times(to_floats(sparse_rows(x)), PaddedRows::from_matrix(d), g, 0, 784);
@@ -297,29 +308,31 @@ TEST(LanesTransposedTimesTest, MatchesTransposeMatmulUpToFloatRounding) {
   expect_float_product(g.matrix(), xt, d);
 }
 
-// The sums are taken as the contract says: fma_transposed_times's bits, whatever g held.
-TEST(LanesTransposedTimesTest, EqualsTheContractsSumsBitForBit) {
+// The product is added to what g holds (the step folded into the product: g = W1, d =
+// −lr·δ), with the contract's sums: fma_add_transposed_times's bits exactly.
+TEST(LanesTransposedTimesTest, AddsToGWithTheContractsSumsBitForBit) {
   const Matrix x = sparse_random(12, 300, 0.7, 32), d = dense_random(12, 50, 33);
-  PaddedRows g = PaddedRows::from_matrix(dense_random(300, 50, 34));
+  const Matrix start = dense_random(300, 50, 34);
+  PaddedRows g = PaddedRows::from_matrix(start);
   lanes_transposed_times(to_floats(sparse_rows(x)), PaddedRows::from_matrix(d), g, 0, 300);
-  EXPECT_EQ(g.matrix(), fma_transposed_times(x, d));
+  EXPECT_EQ(g.matrix(), fma_add_transposed_times(start, x, d));
 }
 
-// A range of pixels writes those rows of g only; the two halves of a split, in either
-// order, give one call's result bit for bit: what two threads splitting the pixels rely on.
-// The cut falls inside rows' lists of pixels, so each row must find where its part starts.
-TEST(LanesTransposedTimesTest, PixelRangesWriteOnlyTheirRows) {
+// A range of pixels changes those rows of g only; the three parts of a split, in any order,
+// give one call's result bit for bit: what two threads splitting the pixels rely on. The
+// cuts fall inside rows' lists of pixels, so each row must find where its part starts.
+TEST(LanesTransposedTimesTest, PixelRangesChangeOnlyTheirRows) {
   const Matrix x = sparse_random(8, 100, 0.5, 35), d = dense_random(8, 20, 36);
   const SparseFloats xs = to_floats(sparse_rows(x));
   const PaddedRows pd = PaddedRows::from_matrix(d);
-  PaddedRows whole(100, 20), parts = PaddedRows::from_matrix(dense_random(100, 20, 37));
-  const Matrix before = parts.matrix();
+  const Matrix before = dense_random(100, 20, 37);
+  PaddedRows whole = PaddedRows::from_matrix(before), parts = PaddedRows::from_matrix(before);
   lanes_transposed_times(xs, pd, whole, 0, 100);
   lanes_transposed_times(xs, pd, parts, 37, 61);
-  const Matrix middle = parts.matrix(), want = whole.matrix();
+  const Matrix middle = parts.matrix(), want = whole.matrix(), start = as_floats(before);
   for (std::size_t p = 0; p < 100; ++p)
     for (std::size_t j = 0; j < 20; ++j)
-      ASSERT_EQ(middle(p, j), p >= 37 && p < 61 ? want(p, j) : before(p, j)) << "pixel " << p;
+      ASSERT_EQ(middle(p, j), p >= 37 && p < 61 ? want(p, j) : start(p, j)) << "pixel " << p;
   lanes_transposed_times(xs, pd, parts, 61, 100);
   lanes_transposed_times(xs, pd, parts, 0, 37);
   EXPECT_EQ(parts.matrix(), want);
@@ -679,7 +692,8 @@ TEST(TrainFastTest, BadConfigurationThrowsBeforeAnyStep) {
 }
 
 // On real MNIST (the 10,000 test images, when make data has run): the sparse set holds
-// every nonzero pixel of chapter 7's batches, and sparse_accuracy is the plain accuracy.
+// every nonzero pixel of chapter 7's batches, and sparse_correct counts what the plain
+// accuracy counts.
 TEST(SparseSetMnistTest, HoldsChapter7sPixelsAndGivesItsAccuracy) {
   if (!std::filesystem::exists("data/mnist/t10k-images-idx3-ubyte")) {
     GTEST_SKIP() << "run make data (data/mnist not found; tests run from the repository root)";
@@ -700,7 +714,9 @@ TEST(SparseSetMnistTest, HoldsChapter7sPixelsAndGivesItsAccuracy) {
   std::vector<std::size_t> first(500);
   for (std::size_t k = 0; k < 500; ++k) first[k] = k;
   const Batch b = sample_batch(data, first, 10);
-  EXPECT_EQ(sparse_accuracy(net, data, 500), net.accuracy(b.x, b.t));
+  const std::vector<std::size_t> labels(data.labels.begin(), data.labels.begin() + 500);
+  EXPECT_EQ(static_cast<double>(sparse_correct(net, sparse_rows(b.x), labels)) / 500.0,
+            net.accuracy(b.x, b.t));
 }
 
 // ---------------------------------------------------------------------------------------

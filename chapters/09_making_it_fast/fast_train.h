@@ -44,10 +44,11 @@ struct SparseSet {
 // sample_batch (so the values are those of chapter 7's batches, rounded to float).
 SparseSet sparse_set(const Dataset& data, std::size_t classes);
 
-// The fraction of the first n images of data (all of them for n = 0) whose predicted class
-// is their label, computed as TwoLayerNet::accuracy computes it but for x·W1, which comes
-// from your sparse_rows and sparse_times: the same fraction, exactly.
-double sparse_accuracy(const TwoLayerNet& net, const Dataset& data, std::size_t n = 0);
+// How many rows of x have their label as the predicted class: TwoLayerNet::accuracy's
+// count of correct rows, computed as it computes it but for x·W1, which comes from your
+// sparse_times: the same count, exactly. x (n,D), labels n classes.
+std::size_t sparse_correct(const TwoLayerNet& net, const SparseRows& x,
+                           const std::vector<std::size_t>& labels);
 
 // ---------------------------------------------------------------------------------------
 // Ideas 1 and 2: the exact path.
@@ -129,8 +130,9 @@ struct FastOptions {
 // how much. With the same inputs every result is the same, bit for bit, for any threads.
 class FastNet {
  public:
-  // params' shapes give D, H and K; batch is B, the rows step() takes.
-  // Throws std::invalid_argument if threads is 0 or batch is 0.
+  // params' shapes give D, H and K (at most 16 classes: the output layer is one Lanes);
+  // batch is B, the rows step() takes. Throws std::invalid_argument if threads or batch
+  // is 0, or K > 16.
   FastNet(const TwoLayerParams& params, std::size_t batch, const FastOptions& options = {});
   ~FastNet();
   FastNet(const FastNet&) = delete;

@@ -66,27 +66,21 @@ SparseSet sparse_set(const Dataset& data, std::size_t classes) {
   return s;
 }
 
-double sparse_accuracy(const TwoLayerNet& net, const Dataset& data, std::size_t n) {
-  const std::size_t size = data.labels.size();
-  if (n == 0) n = size;
-  if (n == 0 || n > size) {
-    throw std::invalid_argument("sparse_accuracy: " + std::to_string(n) + " images of a set of " +
-                                std::to_string(size));
+std::size_t sparse_correct(const TwoLayerNet& net, const SparseRows& x,
+                           const std::vector<std::size_t>& labels) {
+  if (labels.size() != x.rows) {
+    throw std::invalid_argument("sparse_correct: " + std::to_string(x.rows) + " rows but " +
+                                std::to_string(labels.size()) + " labels");
   }
   const TwoLayerParams& p = net.params;
-  const std::size_t classes = p.W2.cols();
+  // predict(x) of chapter 6, with x·W1 from the nonzero pixels only
   Matrix a1;
+  sparse_times(x, p.W1, a1);
+  const Matrix y = softmax(add_row_vector(sigmoid(add_row_vector(a1, p.b1)) * p.W2, p.b2));
+  const std::vector<std::size_t> predicted = row_argmax(y);
   std::size_t correct = 0;
-  for (std::size_t c0 = 0; c0 < n; c0 += kExactChunk) {
-    const std::size_t c1 = std::min(n, c0 + kExactChunk);
-    const Batch chunk = sample_batch(data, range(c0, c1), classes);
-    // predict(x) of chapter 6, with x·W1 from the nonzero pixels only
-    sparse_times(sparse_rows(chunk.x), p.W1, a1);
-    const Matrix y = softmax(add_row_vector(sigmoid(add_row_vector(a1, p.b1)) * p.W2, p.b2));
-    const std::vector<std::size_t> predicted = row_argmax(y), truth = row_argmax(chunk.t);
-    for (std::size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == truth[i];
-  }
-  return static_cast<double>(correct) / static_cast<double>(n);
+  for (std::size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == labels[i];
+  return correct;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -254,20 +248,15 @@ namespace {
 // sums (~30 KB) stay in the core's cache while W1 streams past them.
 constexpr std::size_t kFloatChunk = 128;
 
-// The Lanes that hold a row's first `cols` columns: K = 10 classes fit in one.
-std::size_t lanes_for(std::size_t cols) { return (cols + kLanes - 1) / kLanes; }
-
-// Everything a step writes, for B rows: made once, or once per step without reuse.
+// Everything a step writes, for B rows: made once, or once per step without reuse. There is
+// no gradient among them: each one is added to its parameter as it is computed (below).
 struct StepBuffers {
-  PaddedRows z1;                    // (B,H)  a1 = x·W1, then z1 = σ(a1 + b1) in place
-  PaddedRows y;                     // (B,K)  a2 = z1·W2 + b2, then y = softmax(a2) in place
-  PaddedRows d_a2, d_a1;            // (B,K), (B,H)  ∂L/∂a2, ∂L/∂a1
-  PaddedRows g_W1, g_W2t;           // (D,H), (K,H)  ∂L/∂W1, ∂L/∂W2 transposed
-  PaddedRows g_b1, g_b2;            // (1,H), (1,K)
-  std::vector<double> loss_terms;   // B  log(y(i, label_i) + 1e-7)
-  StepBuffers(std::size_t B, std::size_t D, std::size_t H, std::size_t K)
-      : z1(B, H), y(B, K), d_a2(B, K), d_a1(B, H), g_W1(D, H), g_W2t(K, H), g_b1(1, H),
-        g_b2(1, K), loss_terms(B) {}
+  PaddedRows z1;                   // (B,H)  a1 = x·W1, then z1 = σ(a1 + b1) in place
+  PaddedRows y;                    // (B,K)  a2 = z1·W2 + b2, then y = softmax(a2) in place
+  PaddedRows step_a2, step_a1;     // (B,K), (B,H)  −lr·∂L/∂a2, −lr·∂L/∂a1
+  std::vector<double> loss_terms;  // B  log(y(i, label_i) + 1e-7)
+  StepBuffers(std::size_t B, std::size_t H, std::size_t K)
+      : z1(B, H), y(B, K), step_a2(B, K), step_a1(B, H), loss_terms(B) {}
 };
 
 // What one thread's share of an evaluation writes.
@@ -287,6 +276,7 @@ struct FastNet::State {
   // for z1·W2, a row of K scores per hidden unit; W2t (K,H) for ∂L/∂a2·W2ᵀ, a row of H
   // per class. Both take the same steps, so they always hold the same numbers.
   PaddedRows W1, b1, W2, W2t, b2;
+  Lanes class_mask{};  // 1 in the K classes' lanes, 0 in the padding's
   StepBuffers step;
   std::vector<ChunkBuffers> chunks;  // one per thread
   Workers workers;
@@ -302,90 +292,97 @@ struct FastNet::State {
         W2(PaddedRows::from_matrix(p.W2)),
         W2t(PaddedRows::from_matrix(transpose(p.W2))),
         b2(PaddedRows::from_matrix(p.b2)),
-        step(batch, D, H, K),
+        step(batch, H, K),
         chunks(o.threads, ChunkBuffers(H, K)),
-        workers(o.threads) {}
+        workers(o.threads) {
+    for (std::size_t c = 0; c < K; ++c) class_mask[c] = 1.0f;
+  }
 
   // Rows begin … end − 1 of y = softmax(σ(x·W1 + b1)·W2 + b2), in z and y.
   void forward_rows(const SparseFloats& x, PaddedRows& z, PaddedRows& y, std::size_t begin,
                     std::size_t end) const {
     lanes_times(x, W1, z, begin, end);  // a1 = x·W1, yours
-    const std::size_t h_lanes = lanes_for(H), k_lanes = lanes_for(K);
     const Lanes one = Lanes{} + 1.0f;
+    const std::size_t lanes = W1.stride() / kLanes;
     for (std::size_t i = begin; i < end; ++i) {
       Lanes* zi = z.lanes(i);
       // z1 = σ(a1 + b1) = 1 / (1 + e^−(a1 + b1))
-      for (std::size_t l = 0; l < h_lanes; ++l) zi[l] = one / (one + exp_lanes(-(zi[l] + b1.lanes(0)[l])));
+      for (std::size_t l = 0; l < lanes; ++l) zi[l] = one / (one + exp_lanes(-(zi[l] + b1.lanes(0)[l])));
       // The padding came out σ(0) = 0.5; set it back to 0, as the sums over H expect.
-      std::fill(z.row(i) + H, z.row(i) + h_lanes * kLanes, 0.0f);
-      // a2 = z1·W2 + b2: K sums of H terms, one Lanes wide
-      Lanes* yi = y.lanes(i);
-      for (std::size_t l = 0; l < k_lanes; ++l) yi[l] = Lanes{};
-      const float* zrow = z.row(i);
-      for (std::size_t j = 0; j < H; ++j)
-        for (std::size_t l = 0; l < k_lanes; ++l) yi[l] = fused_multiply_add(zrow[j], W2.lanes(j)[l], yi[l]);
-      for (std::size_t l = 0; l < k_lanes; ++l) yi[l] += b2.lanes(0)[l];
+      std::fill(z.row(i) + H, z.row(i) + W1.stride(), 0.0f);
+    }
+    // a2 = z1·W2 + b2, four rows at a time: their sums grow side by side, so that no fused
+    // multiply-add waits for the one before it (each takes several cycles to finish).
+    std::size_t i = begin;
+    for (; i + 4 <= end; i += 4) scores<4>(z, y, i);
+    for (; i < end; ++i) scores<1>(z, y, i);
+    for (i = begin; i < end; ++i) {
       // y = softmax(a2) = e^(a2 − max) / Σ e^(a2 − max), over the K real columns
-      float* a = y.row(i);
+      const float* a = y.row(i);
       const float m = *std::max_element(a, a + K);
-      for (std::size_t l = 0; l < k_lanes; ++l) yi[l] = exp_lanes(yi[l] - m);
+      const Lanes e = exp_lanes(y.lanes(i)[0] - m);
       float total = 0.0f;
-      for (std::size_t c = 0; c < K; ++c) total += a[c];
-      for (std::size_t c = 0; c < K; ++c) a[c] /= total;
-      std::fill(a + K, a + k_lanes * kLanes, 0.0f);
+      for (std::size_t c = 0; c < K; ++c) total += e[c];
+      // (the padding columns are multiplied by 0, so that they stay 0)
+      y.lanes(i)[0] = e / total * class_mask;
     }
   }
 
-  // Rows begin … end − 1 of ∂L/∂a2 and ∂L/∂a1, from y and z1 (chapter 6's gradient):
-  //   ∂L/∂a2 = r·(y − t) / B, r = y_t / (y_t + 1e-7)        (the loss's 1e-7 kept)
-  //   ∂L/∂a1 = (∂L/∂a2 · W2ᵀ) ⊙ z1 ⊙ (1 − z1)
-  void backward_rows(StepBuffers& s, const std::vector<std::size_t>& labels, std::size_t begin,
-                     std::size_t end) const {
-    const std::size_t h_lanes = lanes_for(H);
+  // a2 (rows i … i + R − 1) = z1·W2 + b2: H terms in each of the K ≤ 16 sums, one Lanes.
+  template <std::size_t R>
+  void scores(const PaddedRows& z, PaddedRows& y, std::size_t i) const {
+    Lanes acc[R] = {};
+    for (std::size_t j = 0; j < H; ++j) {
+      const Lanes w = W2.lanes(j)[0];
+#pragma GCC unroll 4
+      for (std::size_t r = 0; r < R; ++r) acc[r] = fused_multiply_add(z.row(i + r)[j], w, acc[r]);
+    }
+    for (std::size_t r = 0; r < R; ++r) y.lanes(i + r)[0] = acc[r] + b2.lanes(0)[0];
+  }
+
+  // Rows begin … end − 1 of the gradients at a2 and a1 (chapter 6's backward pass), each
+  // times −lr, ready to be added to the parameters:
+  //   −lr·∂L/∂a2 = −lr·r·(y − t) / B, r = y_t / (y_t + 1e-7)   (the loss's 1e-7 kept)
+  //   −lr·∂L/∂a1 = (−lr·∂L/∂a2 · W2ᵀ) ⊙ z1 ⊙ (1 − z1)
+  void backward_rows(StepBuffers& s, const std::vector<std::size_t>& labels, float lr,
+                     std::size_t begin, std::size_t end) const {
     const Lanes one = Lanes{} + 1.0f;
     for (std::size_t i = begin; i < end; ++i) {
-      const float* yi = s.y.row(i);
-      float* d2 = s.d_a2.row(i);
       const std::size_t label = labels[i];
-      const float r = yi[label] / (yi[label] + static_cast<float>(kLogDelta));
-      for (std::size_t c = 0; c < K; ++c) d2[c] = r * (yi[c] - (c == label ? 1.0f : 0.0f)) / static_cast<float>(B);
-      Lanes* d1 = s.d_a1.lanes(i);
-      for (std::size_t l = 0; l < h_lanes; ++l) d1[l] = Lanes{};
-      for (std::size_t c = 0; c < K; ++c)
-        for (std::size_t l = 0; l < h_lanes; ++l) d1[l] = fused_multiply_add(d2[c], W2t.lanes(c)[l], d1[l]);
-      const Lanes* zi = s.z1.lanes(i);
-      for (std::size_t l = 0; l < h_lanes; ++l) d1[l] = d1[l] * zi[l] * (one - zi[l]);
+      const float y_t = s.y.row(i)[label];
+      const float r = y_t / (y_t + static_cast<float>(kLogDelta));
+      Lanes t{};
+      t[label] = 1.0f;
+      s.step_a2.lanes(i)[0] = (s.y.lanes(i)[0] - t) * (-lr * r / static_cast<float>(B));
+      const float* d2 = s.step_a2.row(i);
+      // · W2ᵀ: Σ_c d2(c)·W2ᵀ(c,:), a tile of 64 hidden units at a time in registers
+      for (std::size_t tile = 0; tile < W1.tiles(); ++tile) {
+        Lanes acc[kTileLanes] = {};
+        for (std::size_t c = 0; c < K; ++c) {
+          const Lanes* w = W2t.lanes(c) + tile * kTileLanes;
+#pragma GCC unroll 4
+          for (std::size_t u = 0; u < kTileLanes; ++u) acc[u] = fused_multiply_add(d2[c], w[u], acc[u]);
+        }
+        const Lanes* z = s.z1.lanes(i) + tile * kTileLanes;
+        Lanes* d1 = s.step_a1.lanes(i) + tile * kTileLanes;
+        for (std::size_t u = 0; u < kTileLanes; ++u) d1[u] = acc[u] * z[u] * (one - z[u]);
+      }
     }
   }
 
-  // θ(p,:) ← θ(p,:) − lr·g(p,:) for the rows p in [begin, end).
-  static void step_rows(PaddedRows& theta, const PaddedRows& g, float lr, std::size_t begin,
-                        std::size_t end) {
-    for (std::size_t p = begin; p < end; ++p) {
-      Lanes* t = theta.lanes(p);
-      const Lanes* gp = g.lanes(p);
-      for (std::size_t l = 0; l < theta.stride() / kLanes; ++l) t[l] = fused_multiply_add(-lr, gp[l], t[l]);
-    }
-  }
-
-  // The small gradients, summed over the batch rows b = 0, 1, 2, …, and their steps:
-  //   ∂L/∂W2ᵀ(c,:) = Σ_b ∂L/∂a2(b,c)·z1(b,:),  ∂L/∂b1 = Σ_b ∂L/∂a1(b,:),  ∂L/∂b2 = Σ_b ∂L/∂a2(b,:)
-  void small_gradients_and_steps(StepBuffers& s, float lr) {
-    const std::size_t h_lanes = lanes_for(H), k_lanes = lanes_for(K);
-    s.g_W2t.zero();
-    s.g_b1.zero();
-    s.g_b2.zero();
+  // The steps of b1, W2 and b2, their gradients summed over the batch's rows b = 0, 1, …
+  // straight into the parameters (θ ← θ + Σ_b −lr·∂L/∂θ(b)):
+  //   W2ᵀ(c,:) += Σ_b −lr·∂L/∂a2(b,c)·z1(b,:),  b1 += Σ_b −lr·∂L/∂a1(b,:),  b2 += Σ_b −lr·∂L/∂a2(b,:)
+  void small_steps(const StepBuffers& s) {
+    const std::size_t lanes = W1.stride() / kLanes;
     for (std::size_t b = 0; b < B; ++b) {
-      const float* d2 = s.d_a2.row(b);
+      const float* d2 = s.step_a2.row(b);
+      const Lanes* z = s.z1.lanes(b);
       for (std::size_t c = 0; c < K; ++c)
-        for (std::size_t l = 0; l < h_lanes; ++l)
-          s.g_W2t.lanes(c)[l] = fused_multiply_add(d2[c], s.z1.lanes(b)[l], s.g_W2t.lanes(c)[l]);
-      for (std::size_t l = 0; l < h_lanes; ++l) s.g_b1.lanes(0)[l] += s.d_a1.lanes(b)[l];
-      for (std::size_t l = 0; l < k_lanes; ++l) s.g_b2.lanes(0)[l] += s.d_a2.lanes(b)[l];
+        for (std::size_t l = 0; l < lanes; ++l) W2t.lanes(c)[l] = fused_multiply_add(d2[c], z[l], W2t.lanes(c)[l]);
+      for (std::size_t l = 0; l < lanes; ++l) b1.lanes(0)[l] += s.step_a1.lanes(b)[l];
+      b2.lanes(0)[0] += s.step_a2.lanes(b)[0];
     }
-    step_rows(b1, s.g_b1, lr, 0, 1);
-    step_rows(b2, s.g_b2, lr, 0, 1);
-    step_rows(W2t, s.g_W2t, lr, 0, K);
     // W2 takes the same steps: its entries are W2t's, transposed.
     for (std::size_t j = 0; j < H; ++j)
       for (std::size_t c = 0; c < K; ++c) W2.row(j)[c] = W2t.row(c)[j];
@@ -395,6 +392,10 @@ struct FastNet::State {
 FastNet::FastNet(const TwoLayerParams& params, std::size_t batch, const FastOptions& options) {
   if (options.threads == 0) throw std::invalid_argument("FastNet: threads must be at least 1");
   if (batch == 0) throw std::invalid_argument("FastNet: batch must be at least 1");
+  if (params.W2.cols() > kLanes) {
+    throw std::invalid_argument("FastNet: " + std::to_string(params.W2.cols()) +
+                                " classes; the output layer holds at most 16, one Lanes");
+  }
   state_ = new State(params, batch, options);
 }
 
@@ -416,20 +417,19 @@ double FastNet::step(const SparseFloats& x, const std::vector<std::size_t>& labe
   }
   // Without reuse, every buffer of the step is made here, as plain code makes its
   // temporaries: the cost of allocating and zero-filling them is the difference.
-  if (!s.options.reuse_buffers) s.step = StepBuffers(s.B, s.D, s.H, s.K);
+  if (!s.options.reuse_buffers) s.step = StepBuffers(s.B, s.H, s.K);
   StepBuffers& b = s.step;
   const float step = static_cast<float>(lr);
-  // Round 1, rows of the batch: the forward pass and ∂L/∂a1.
+  // Round 1, rows of the batch: the forward pass, and the gradients at a2 and a1 times −lr.
   s.workers.for_rows(s.B, [&](std::size_t begin, std::size_t end) {
     s.forward_rows(x, b.z1, b.y, begin, end);
-    s.backward_rows(b, labels, begin, end);
+    s.backward_rows(b, labels, step, begin, end);
   });
-  // Round 2, pixels: ∂L/∂W1 = xᵀ·∂L/∂a1 on each thread's range of W1's rows, and their
-  // step; the first thread also does the small gradients and steps.
+  // Round 2, pixels: W1 ← W1 + xᵀ·(−lr·∂L/∂a1), the step added straight into W1 (yours),
+  // each thread on its own range of W1's rows; the first thread also steps b1, W2 and b2.
   s.workers.for_parts(s.D, [&](std::size_t part, std::size_t begin, std::size_t end) {
-    lanes_transposed_times(x, b.d_a1, b.g_W1, begin, end);  // yours
-    State::step_rows(s.W1, b.g_W1, step, begin, end);
-    if (part == 0) s.small_gradients_and_steps(b, step);
+    lanes_transposed_times(x, b.step_a1, s.W1, begin, end);
+    if (part == 0) s.small_steps(b);
   });
   // Round 3, rows: the loss terms after the step.
   s.workers.for_rows(s.B, [&](std::size_t begin, std::size_t end) {

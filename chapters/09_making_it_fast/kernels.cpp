@@ -48,13 +48,13 @@ void lanes_times(const SparseFloats& x, const PaddedRows& w, PaddedRows& out, st
   throw not_implemented("lanes_times");
 }
 
-// g(p,:) = Σ_i x(i,p)·d(i,:), pixels begin … end − 1, in float, without making xᵀ.
+// g(p,:) += Σ_i x(i,p)·d(i,:), pixels begin … end − 1, in float, without making xᵀ.
 void lanes_transposed_times(const SparseFloats& x, const PaddedRows& d, PaddedRows& g,
                             std::size_t begin, std::size_t end) {
-  // TODO: check the shapes and the range as kernels.h says. Set the rows begin … end − 1 of
-  // g to 0; then for each row i of x, for each of its entries (p, v) with begin ≤ p < end,
-  // g.lanes(p)[l] = fused_multiply_add(v, d.lanes(i)[l], g.lanes(p)[l]) for every Lanes l
-  // of the row. Touch no other row of g.
+  // TODO: check the shapes and the range as kernels.h says. Then for each row i of x, for
+  // each of its entries (p, v) with begin ≤ p < end, g.lanes(p)[l] =
+  // fused_multiply_add(v, d.lanes(i)[l], g.lanes(p)[l]) for every Lanes l of the row.
+  // Do not zero g first, and touch no other row of it.
   (void)x, (void)d, (void)g, (void)begin, (void)end;
   throw not_implemented("lanes_transposed_times");
 }

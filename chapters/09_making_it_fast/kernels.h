@@ -8,13 +8,14 @@
 //   4. lanes_times              x·W in float, 16 hidden units per instruction, fused
 //   5. lanes_transposed_times   xᵀ·d likewise, for one range of pixels (a thread's share)
 // Given (kernels_given.cpp): dense, to_floats, gather_rows, copy_rows, transpose_rows,
-// PaddedRows, and the two operations on Lanes below, fused_multiply_add and exp_lanes.
+// PaddedRows; and here, the two operations on Lanes: fused_multiply_add and exp_lanes.
 //
 // Shapes: B = batch, D = inputs (784 pixels), H = hidden units, K = classes.
 //   the forward product   x (B,D) · W1 (D,H) → a1 (B,H)
 //   the gradient product  xᵀ (D,B) · ∂L/∂a1 (B,H) → ∂L/∂W1 (D,H)
 #pragma once
 
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -117,9 +118,43 @@ inline Lanes fused_multiply_add(float a, Lanes b, Lanes c) {
 // Given. e^x in each lane, within 2 units in the last place (float: relative error
 // < 2.4e-7) for x in [−87, 88]; x below −87.3 gives e^−87.3 ≈ 1.2e-38 and x above 88 gives
 // e^88 ≈ 1.7e38 (e^88.8 would overflow a float); NaN stays NaN. Only multiplications,
-// additions and bit copies, 16 numbers at a time (kernels_given.cpp shows how):
+// additions and bit copies, 16 numbers at a time, written here so that the compiler can
+// fit it in among the loops that call it:
 //   e^x = 2^k · e^r,  k = round(x / ln 2),  |r| ≤ ln2/2,  e^r = Σ_{m=0}^{7} r^m / m!
-Lanes exp_lanes(Lanes x);
+inline Lanes exp_lanes(Lanes x) {
+  using Bits = std::uint32_t __attribute__((vector_size(64)));  // 16 unsigned 32-bit lanes
+  const auto splat = [](float v) { return Lanes{} + v; };
+  // Outside [−87.3, 88], 2^k below would not be a normal float. (A NaN fails both
+  // comparisons and goes through as NaN.)
+  x = x < splat(-87.3f) ? splat(-87.3f) : x;
+  x = x > splat(88.0f) ? splat(88.0f) : x;
+  // k = round(x / ln 2): adding 1.5·2^23 pushes the fraction out of a float's 24 bits, so
+  // the addition itself rounds; k is also left, as a whole number, in shifted's low bits.
+  constexpr float kLog2e = 1.44269504f;
+  constexpr float kRound = 12582912.0f;  // 1.5·2^23
+  const Lanes shifted = x * kLog2e + kRound;
+  const Lanes k = shifted - kRound;
+  // r = x − k·ln 2 in two parts: kLn2Hi = 355/512 has 9 significant bits, so k·kLn2Hi is
+  // exact for |k| ≤ 128, and kLn2Lo = ln 2 − kLn2Hi carries the rest.
+  constexpr float kLn2Hi = 0.693359375f;
+  constexpr float kLn2Lo = -2.12194440e-4f;
+  const Lanes r = (x - k * kLn2Hi) - k * kLn2Lo;
+  // e^r = 1 + r + r²/2! + … + r⁷/7!, by Horner's rule. |r| ≤ 0.347, so the first term left
+  // out, r⁸/8!, is below 6e-9 of e^r: under a tenth of a float's last place.
+  Lanes p = splat(1.0f / 5040.0f);
+  p = p * r + 1.0f / 720.0f;
+  p = p * r + 1.0f / 120.0f;
+  p = p * r + 1.0f / 24.0f;
+  p = p * r + 1.0f / 6.0f;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  // 2^k: a float whose exponent field (bits 23–30) is k + 127 and whose other bits are 0.
+  // shifted's bits are those of 1.5·2^23 plus k, so bits − bits(1.5·2^23) is k (mod 2^32).
+  const Bits round_bits = Bits{} + std::bit_cast<std::uint32_t>(kRound);
+  const Bits two_k = ((std::bit_cast<Bits>(shifted) - round_bits) + 127u) << 23;
+  return p * std::bit_cast<Lanes>(two_k);
+}
 
 // A (rows, cols) table of floats, zero-filled, whose rows are padded with zeros to
 // stride() = cols rounded up to a multiple of 64 (a tile) and each start on a 64-byte
@@ -178,11 +213,12 @@ class PaddedRows {
 void lanes_times(const SparseFloats& x, const PaddedRows& w, PaddedRows& out, std::size_t begin,
                  std::size_t end);
 
-// g(p,:) ← Σ_i x(i,p)·d(i,:) over the nonzero x(i,p), for the rows (pixels) p in
-// [begin, end): the gradient product xᵀ (D,n) · δ (n,H) → (D,H) on those rows only,
-// without making xᵀ; g's other rows are left alone. Each sum starts at 0 and takes its
-// terms in increasing i by fused_multiply_add: a pixel's row of g is the same whichever
-// call, or thread, computes it.
+// g(p,:) ← g(p,:) + Σ_i x(i,p)·d(i,:) over the nonzero x(i,p), for the rows (pixels) p in
+// [begin, end): adds the product xᵀ (D,n) · d (n,H) → (D,H) into g, on those rows only,
+// without making xᵀ; g's other rows are left alone. Each g(p,j) takes its terms in
+// increasing i, each added by fused_multiply_add: a pixel's row of g is the same whichever
+// call, or thread, computes it. With g = 0 this is the gradient ∂L/∂W1 = xᵀ·δ; with g = W1
+// and d = −lr·δ it is the step itself, W1 ← W1 − lr·xᵀ·δ, and no gradient is ever stored.
 // Throws std::invalid_argument naming the shapes if x.rows != d.rows(), g is not
 // (x.cols, d.cols()), or not begin ≤ end ≤ x.cols.
 void lanes_transposed_times(const SparseFloats& x, const PaddedRows& d, PaddedRows& g,

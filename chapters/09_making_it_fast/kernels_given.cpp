@@ -1,7 +1,6 @@
 // chapters/09_making_it_fast/kernels_given.cpp: the ready-made parts of kernels.h: moving
 // sparse rows about, the padded float table, and exp on 16 floats at once.
 #include <algorithm>
-#include <bit>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -136,47 +135,3 @@ Matrix PaddedRows::matrix() const {
 }
 
 void PaddedRows::zero() { std::fill(data_.begin(), data_.end(), 0.0f); }
-
-// ---------------------------------------------------------------------------------------
-// exp
-
-namespace {
-
-using Bits = std::uint32_t __attribute__((vector_size(64)));  // 16 unsigned 32-bit lanes
-
-Lanes splat(float v) { return Lanes{} + v; }
-
-}  // namespace
-
-Lanes exp_lanes(Lanes x) {
-  // Outside [−87.3, 88], 2^k below would not be a normal float. (A NaN fails both
-  // comparisons and goes through as NaN.)
-  x = x < splat(-87.3f) ? splat(-87.3f) : x;
-  x = x > splat(88.0f) ? splat(88.0f) : x;
-  // k = round(x / ln 2): adding 1.5·2^23 pushes the fraction out of a float's 24 bits, so
-  // the addition itself rounds; k is also left, as a whole number, in shifted's low bits.
-  constexpr float kLog2e = 1.44269504f;
-  constexpr float kRound = 12582912.0f;  // 1.5·2^23
-  const Lanes shifted = x * kLog2e + kRound;
-  const Lanes k = shifted - kRound;
-  // r = x − k·ln 2 in two parts: kLn2Hi = 355/512 has 9 significant bits, so k·kLn2Hi is
-  // exact for |k| ≤ 128, and kLn2Lo = ln 2 − kLn2Hi carries the rest.
-  constexpr float kLn2Hi = 0.693359375f;
-  constexpr float kLn2Lo = -2.12194440e-4f;
-  const Lanes r = (x - k * kLn2Hi) - k * kLn2Lo;
-  // e^r = 1 + r + r²/2! + … + r⁷/7!, by Horner's rule. |r| ≤ 0.347, so the first term left
-  // out, r⁸/8!, is below 6e-9 of e^r: under a tenth of a float's last place.
-  Lanes p = splat(1.0f / 5040.0f);
-  p = p * r + 1.0f / 720.0f;
-  p = p * r + 1.0f / 120.0f;
-  p = p * r + 1.0f / 24.0f;
-  p = p * r + 1.0f / 6.0f;
-  p = p * r + 0.5f;
-  p = p * r + 1.0f;
-  p = p * r + 1.0f;
-  // 2^k: a float whose exponent field (bits 23–30) is k + 127 and whose other bits are 0.
-  // shifted's bits are those of 1.5·2^23 plus k, so bits − bits(1.5·2^23) is k (mod 2^32).
-  const Bits round_bits = Bits{} + std::bit_cast<std::uint32_t>(kRound);
-  const Bits two_k = ((std::bit_cast<Bits>(shifted) - round_bits) + 127u) << 23;
-  return p * std::bit_cast<Lanes>(two_k);
-}

@@ -51,16 +51,19 @@ constexpr Settings kNumericalDefaults{10, 10, 100, 1.0};
 constexpr double kPublishedTrainAccuracy = 0.948;
 constexpr double kPublishedTestAccuracy = 0.946;
 
-// Each idea trains this many iterations of the run for its check and its timing: long
-// enough for the numbers to move and the times to settle, short enough that chapter 7's
-// plain step, the slowest, takes a fraction of a second.
-constexpr std::size_t kSliceIterations = 20;
+// Each idea trains this many iterations of the run for its check and its timing: enough
+// for the numbers to move, few enough that chapter 7's plain step, the slowest, takes a
+// small part of the program's time.
+constexpr std::size_t kSliceIterations = 10;
 constexpr std::size_t kSliceIterationsNumerical = 2;
 // Each evaluation is timed on this many test images and scaled up to the whole sets.
-constexpr std::size_t kTimedImages = 2000;
-// A slice is timed at least this often, and until it has run for kTimedSeconds in all.
-constexpr std::size_t kMinRuns = 3;
-constexpr double kTimedSeconds = 0.03;
+constexpr std::size_t kTimedImages = 1000;
+// Every idea is timed once a round, this many rounds, and its time is the median: a slower
+// moment of the shared machine slows every idea of its round alike, and moves no median.
+constexpr std::size_t kRounds = 3;
+// The numerical gradient is timed on a net of chapter 7's --gradient numerical size
+// (784-10-10) and this many images: chapter 6's costs ~30 ms an image.
+constexpr std::size_t kNumericalImages = 2;
 
 // How far the float path may be from the plain double one after kSliceIterations steps.
 // A float carries 24 bits (relative rounding 6e-8): each of the ~10^4 operations behind a
@@ -124,22 +127,28 @@ struct Idea {
   double accuracy = 0.0;
 };
 
-// Times idea.train() (at least kMinRuns runs and kTimedSeconds in all: the median run)
-// and idea.evaluate() on the slice's parameters; keeps the result of the first run.
-void measure(Idea& idea, std::size_t iterations) {
-  std::vector<double> runs;
-  double spent = 0.0;
-  while (runs.size() < kMinRuns || spent < kTimedSeconds) {
-    Slice s;
-    runs.push_back(seconds_of([&] { s = idea.train(); }));
-    spent += runs.back();
-    if (runs.size() == 1) idea.result = s;
+// Trains and evaluates each idea once, keeping the results for the checks, and then times
+// every idea once a round for kRounds rounds: the median round of each, per step and per
+// evaluation.
+void measure(std::vector<Idea>& ideas, std::size_t iterations) {
+  std::vector<std::vector<double>> steps(ideas.size()), evaluations(ideas.size());
+  for (std::size_t round = 0; round < kRounds; ++round) {
+    for (std::size_t k = 0; k < ideas.size(); ++k) {
+      Idea& idea = ideas[k];
+      Slice s;
+      steps[k].push_back(seconds_of([&] { s = idea.train(); }));
+      if (round == 0) idea.result = s;
+      evaluations[k].push_back(seconds_of([&] { idea.accuracy = idea.evaluate(idea.result.params); }));
+    }
   }
-  std::sort(runs.begin(), runs.end());
-  idea.step_seconds = runs[runs.size() / 2] / static_cast<double>(iterations);
-  idea.evaluation_seconds = median_seconds(kMinRuns, [&] {
-    idea.accuracy = idea.evaluate(idea.result.params);
-  });
+  const auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  for (std::size_t k = 0; k < ideas.size(); ++k) {
+    ideas[k].step_seconds = median(steps[k]) / static_cast<double>(iterations);
+    ideas[k].evaluation_seconds = median(evaluations[k]);
+  }
 }
 
 // "bit for bit" when equal; otherwise the largest differences.
@@ -322,10 +331,14 @@ int main(int argc, char** argv) {
       net.params = p;
       return net.accuracy(test_part.x, test_part.t);
     };
+    const SparseRows test_part_pixels = sparse_rows(test_part.x);
+    const std::vector<std::size_t> test_part_labels(
+        mnist.test.labels.begin(), mnist.test.labels.begin() + static_cast<std::ptrdiff_t>(timed_images));
     const auto exact_accuracy = [&](const TwoLayerParams& p) {
       TwoLayerNet net = start;
       net.params = p;
-      return sparse_accuracy(net, mnist.test, timed_images);
+      return static_cast<double>(sparse_correct(net, test_part_pixels, test_part_labels)) /
+             static_cast<double>(timed_images);
     };
 
     std::vector<Idea> ideas;
@@ -400,7 +413,7 @@ int main(int argc, char** argv) {
       ideas.emplace_back("5 two threads", float_reused(shared), float_accuracy(shared));
     }
     const double checks_started = since_start();
-    for (Idea& idea : ideas) measure(idea, slice);
+    measure(ideas, slice);
 
     // The checks.
     std::cout << "checks: each idea trains iterations 1-" << slice
@@ -447,15 +460,16 @@ int main(int argc, char** argv) {
         ok &= check_line(idea.name, (same ? "as idea " + std::to_string(k - 1) + ", bit for bit" : result),
                          "bit for bit as idea " + std::to_string(k - 1), same);
       }
-      // Idea 6 on chapter 7's --gradient numerical sizes: one gradient on its first batch.
+      // Idea 6 on a net of chapter 7's --gradient numerical size, on the run's first images.
       TwoLayerNet small(D, kNumericalDefaults.hidden, kClasses, kWeightInitStd, seed);
-      Rng rng(seed + 1);
-      const Batch batch =
-          sample_batch(mnist.train, choose_batch(rng, n_train, kNumericalDefaults.batch), kClasses);
+      const Batch batch = sample_batch(
+          mnist.train,
+          std::vector<std::size_t>(slice_batches[0].begin(), slice_batches[0].begin() + kNumericalImages),
+          kClasses);
       TwoLayerParams slow, quick;
       const double slow_seconds = seconds_of([&] { slow = small.numerical_gradient(batch.x, batch.t); });
       const double quick_seconds =
-          median_seconds(kMinRuns, [&] { quick = numerical_gradient_fast(small, batch.x, batch.t); });
+          median_seconds(kRounds, [&] { quick = numerical_gradient_fast(small, batch.x, batch.t); });
       const double error = std::max({relative_error(quick.W1, slow.W1).relative_error,
                                      relative_error(quick.b1, slow.b1).relative_error,
                                      relative_error(quick.W2, slow.W2).relative_error,
@@ -508,8 +522,21 @@ int main(int argc, char** argv) {
         sgd_step(net.params, numerical_gradient_fast(net, batch.x, batch.t), step);
         return net.loss(batch.x, batch.t);
       };
+      // The accuracy on a whole set, exactly chapter 7's, 1,000 images at a time.
+      const auto exact_accuracy_of = [&](const Dataset& data) {
+        std::size_t correct = 0;
+        const std::size_t n = data.labels.size();
+        for (std::size_t c0 = 0; c0 < n; c0 += 1000) {
+          std::vector<std::size_t> rows;
+          for (std::size_t i = c0; i < std::min(n, c0 + 1000); ++i) rows.push_back(i);
+          const std::vector<std::size_t> labels(data.labels.begin() + static_cast<std::ptrdiff_t>(c0),
+                                                data.labels.begin() + static_cast<std::ptrdiff_t>(c0 + rows.size()));
+          correct += sparse_correct(net, sparse_rows(sample_batch(data, rows, kClasses).x), labels);
+        }
+        return static_cast<double>(correct) / static_cast<double>(n);
+      };
       const auto exact_accuracies = [&] {
-        return std::make_pair(sparse_accuracy(net, mnist.train), sparse_accuracy(net, mnist.test));
+        return std::make_pair(exact_accuracy_of(mnist.train), exact_accuracy_of(mnist.test));
       };
       log = train_loop(config, n_train, observer, numerical_step, exact_accuracies);
     });
@@ -570,8 +597,8 @@ int main(int argc, char** argv) {
     if (!numerical) {
       const Idea& nudges = ideas.back();
       std::cout << "timing: 6 only what a nudge changes: one numerical gradient of a " << D << "-"
-                << kNumericalDefaults.hidden << "-" << kClasses << " net on "
-                << kNumericalDefaults.batch << " images, chapter 6's "
+                << kNumericalDefaults.hidden << "-" << kClasses << " net on " << kNumericalImages
+                << " images, chapter 6's "
                 << duration(nudges.evaluation_seconds) << ", fast "
                 << duration(nudges.step_seconds) << ": "
                 << times(nudges.evaluation_seconds / nudges.step_seconds) << "\n";

@@ -125,7 +125,7 @@ void lanes_times(const SparseFloats& x, const PaddedRows& w, PaddedRows& out, st
   }
 }
 
-// g(p,:) = Σ_i x(i,p)·d(i,:), pixels begin … end − 1, in float, without making xᵀ.
+// g(p,:) += Σ_i x(i,p)·d(i,:), pixels begin … end − 1, in float, without making xᵀ.
 void lanes_transposed_times(const SparseFloats& x, const PaddedRows& d, PaddedRows& g,
                             std::size_t begin, std::size_t end) {
   if (x.rows != d.rows() || g.rows() != x.cols || g.cols() != d.cols() || begin > end ||
@@ -137,23 +137,25 @@ void lanes_transposed_times(const SparseFloats& x, const PaddedRows& d, PaddedRo
         std::to_string(g.cols()) + "), pixels " + std::to_string(begin) + ".." +
         std::to_string(end) + ": needs x.rows == d.rows, g (x.cols x d.cols), pixels within x");
   }
-  // The range's rows lie one after the other: one fill zeroes them all.
-  std::fill(g.row(begin), g.row(begin) + (end - begin) * g.stride(), 0.0f);
-  const std::size_t lanes_per_row = g.stride() / kLanes;
   const std::uint16_t* column = x.column.data();
-  for (std::size_t i = 0; i < x.rows; ++i) {
-    // Row i's columns are sorted: its first entry at or after pixel `begin` is found by
-    // binary search, and the entries of this range follow it.
-    const std::uint16_t* first = column + x.row_start[i];
-    const std::uint16_t* last = column + x.row_start[i + 1];
-    const Lanes* di = d.lanes(i);
-    for (const std::uint16_t* k = std::lower_bound(first, last, begin); k != last && *k < end;
-         ++k) {
-      const float xip = x.value[static_cast<std::size_t>(k - column)];
-      Lanes* gp = g.lanes(*k);
-      // g(p,:) += x(i,p)·d(i,:). i increasing is the outer loop, so each g(p,j) gets its
-      // terms in increasing i, whichever range of pixels this call was given.
-      for (std::size_t l = 0; l < lanes_per_row; ++l) gp[l] = fused_multiply_add(xip, di[l], gp[l]);
+  for (std::size_t t = 0; t < g.tiles(); ++t) {  // 64 hidden units at a time
+    for (std::size_t i = 0; i < x.rows; ++i) {
+      // Row i's 64 values of d, in 4 registers for all of the row's pixels.
+      Lanes di[kTileLanes];
+      for (std::size_t c = 0; c < kTileLanes; ++c) di[c] = d.lanes(i)[t * kTileLanes + c];
+      // Row i's columns are sorted: its first entry at or after pixel `begin` is found by
+      // binary search, and the entries of this range follow it.
+      const std::uint16_t* first = column + x.row_start[i];
+      const std::uint16_t* last = column + x.row_start[i + 1];
+      for (const std::uint16_t* k = std::lower_bound(first, last, begin); k != last && *k < end;
+           ++k) {
+        const float xip = x.value[static_cast<std::size_t>(k - column)];
+        Lanes* gp = g.lanes(*k) + t * kTileLanes;
+        // g(p,:) += x(i,p)·d(i,:). i increasing is the outer loop, so each g(p,j) gets its
+        // terms in increasing i, whichever range of pixels this call was given.
+#pragma GCC unroll 4
+        for (std::size_t c = 0; c < kTileLanes; ++c) gp[c] = fused_multiply_add(xip, di[c], gp[c]);
+      }
     }
   }
 }
