@@ -156,7 +156,10 @@ bool spin_until(Done done) {
   const auto deadline = std::chrono::steady_clock::now() + kSpin;
   for (unsigned k = 0;; ++k) {
     if (done()) return true;
-    if ((k & 63) == 63 && std::chrono::steady_clock::now() > deadline) return false;
+    if ((k & 63) == 63) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::yield();
+    }
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
 #endif
