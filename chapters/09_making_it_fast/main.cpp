@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <functional>
 #include <iostream>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -51,11 +52,14 @@ constexpr Settings kNumericalDefaults{10, 10, 100, 1.0};
 constexpr double kPublishedTrainAccuracy = 0.948;
 constexpr double kPublishedTestAccuracy = 0.946;
 
-// Each idea trains this many iterations of the run for its check and its timing: enough
-// for the numbers to move, few enough that chapter 7's plain step, the slowest, takes a
-// small part of the program's time.
+// Each idea trains this many iterations of the run for its check: enough for the numbers
+// to move, few enough that chapter 7's plain step, the slowest, takes a small part of the
+// program's time.
 constexpr std::size_t kSliceIterations = 10;
 constexpr std::size_t kSliceIterationsNumerical = 2;
+// The float path is timed on a longer slice: its step takes ~0.1 ms, and making a FastNet
+// (its thread included) should not count as part of ten of them.
+constexpr std::size_t kFloatTimedIterations = 100;
 // Each evaluation is timed on this many test images and scaled up to the whole sets.
 constexpr std::size_t kTimedImages = 1000;
 // Every idea is timed once a round, this many rounds, and its time is the median: a slower
@@ -109,36 +113,40 @@ double max_diff(const std::vector<double>& a, const std::vector<double>& b) {
   return worst;
 }
 
-// What a slice of training leaves: its losses and the parameters after it.
+// What a slice of training leaves: its losses, the parameters after it, and a way to
+// measure the trained net's accuracy on the timed test images.
 struct Slice {
   std::vector<double> losses;
   TwoLayerParams params;
+  std::function<double()> accuracy;
 };
 
-// One idea: how to train the slice from the start, and how to evaluate the result.
+// One idea: how to train the first iterations of the run from the start.
 struct Idea {
-  Idea(std::string n, std::function<Slice()> t, std::function<double(const TwoLayerParams&)> e)
-      : name(std::move(n)), train(std::move(t)), evaluate(std::move(e)) {}
+  Idea(std::string n, std::function<Slice(std::size_t)> t, std::size_t timed)
+      : name(std::move(n)), train(std::move(t)), timed_iterations(timed) {}
   std::string name;
-  std::function<Slice()> train;                            // the slice, from the start
-  std::function<double(const TwoLayerParams&)> evaluate;  // accuracy on kTimedImages
+  std::function<Slice(std::size_t iterations)> train;
+  std::size_t timed_iterations;
   double step_seconds = 0.0, evaluation_seconds = 0.0;
-  Slice result;
+  Slice result;  // of the check's slice
   double accuracy = 0.0;
 };
 
-// Trains and evaluates each idea once, keeping the results for the checks, and then times
-// every idea once a round for kRounds rounds: the median round of each, per step and per
-// evaluation.
-void measure(std::vector<Idea>& ideas, std::size_t iterations) {
+// Trains each idea on the check's slice, keeping the results, and then times every idea
+// once a round for kRounds rounds, a step (over its timed_iterations) and an evaluation:
+// each idea's median round.
+void measure(std::vector<Idea>& ideas, std::size_t slice) {
+  for (Idea& idea : ideas) {
+    idea.result = idea.train(slice);
+    idea.accuracy = idea.result.accuracy();
+  }
   std::vector<std::vector<double>> steps(ideas.size()), evaluations(ideas.size());
   for (std::size_t round = 0; round < kRounds; ++round) {
     for (std::size_t k = 0; k < ideas.size(); ++k) {
-      Idea& idea = ideas[k];
       Slice s;
-      steps[k].push_back(seconds_of([&] { s = idea.train(); }));
-      if (round == 0) idea.result = s;
-      evaluations[k].push_back(seconds_of([&] { idea.accuracy = idea.evaluate(idea.result.params); }));
+      steps[k].push_back(seconds_of([&] { s = ideas[k].train(ideas[k].timed_iterations); }));
+      evaluations[k].push_back(seconds_of([&] { s.accuracy(); }));
     }
   }
   const auto median = [](std::vector<double> v) {
@@ -146,7 +154,7 @@ void measure(std::vector<Idea>& ideas, std::size_t iterations) {
     return v[v.size() / 2];
   };
   for (std::size_t k = 0; k < ideas.size(); ++k) {
-    ideas[k].step_seconds = median(steps[k]) / static_cast<double>(iterations);
+    ideas[k].step_seconds = median(steps[k]) / static_cast<double>(ideas[k].timed_iterations);
     ideas[k].evaluation_seconds = median(evaluations[k]);
   }
 }
@@ -295,122 +303,99 @@ int main(int argc, char** argv) {
     // The slice: the run's first iterations, the same batches for every idea.
     const std::size_t slice = std::min(run.iterations, numerical ? kSliceIterationsNumerical
                                                                  : kSliceIterations);
-    std::vector<std::vector<std::size_t>> slice_batches;
+    std::vector<std::vector<std::size_t>> batches;
     {
       Rng rng(seed + 1);
-      for (std::size_t i = 0; i < slice; ++i) {
-        slice_batches.push_back(choose_batch(rng, n_train, run.batch));
+      for (std::size_t i = 0; i < std::max(slice, kFloatTimedIterations); ++i) {
+        batches.push_back(choose_batch(rng, n_train, run.batch));
       }
     }
     const auto labels_of = [&](const std::vector<std::size_t>& indices) {
       std::vector<std::size_t> labels(indices.size());
-      for (std::size_t k = 0; k < indices.size(); ++k) labels[k] = train_set.labels[indices[k]];
+      for (std::size_t k = 0; k < indices.size(); ++k) labels[k] = mnist.train.labels[indices[k]];
       return labels;
     };
     const std::size_t timed_images = std::min(kTimedImages, n_test);
     std::vector<std::size_t> first_test(timed_images);
     for (std::size_t k = 0; k < timed_images; ++k) first_test[k] = k;
     const Batch test_part = sample_batch(mnist.test, first_test, kClasses);
-
-    // Chapter 7's step, plain: the four calls of train's loop body.
-    const auto plain_slice = [&](bool numerical_gradient) {
-      TwoLayerNet net = start;
-      Slice s;
-      for (const auto& indices : slice_batches) {
-        const Batch batch = sample_batch(mnist.train, indices, kClasses);
-        const TwoLayerParams grads = numerical_gradient ? net.numerical_gradient(batch.x, batch.t)
-                                                        : net.gradient(batch.x, batch.t);
-        sgd_step(net.params, grads, step);
-        s.losses.push_back(net.loss(batch.x, batch.t));
-      }
-      s.params = net.params;
-      return s;
-    };
-    const auto plain_accuracy = [&](const TwoLayerParams& p) {
-      TwoLayerNet net = start;
-      net.params = p;
-      return net.accuracy(test_part.x, test_part.t);
-    };
     const SparseRows test_part_pixels = sparse_rows(test_part.x);
     const std::vector<std::size_t> test_part_labels(
         mnist.test.labels.begin(), mnist.test.labels.begin() + static_cast<std::ptrdiff_t>(timed_images));
-    const auto exact_accuracy = [&](const TwoLayerParams& p) {
-      TwoLayerNet net = start;
-      net.params = p;
-      return static_cast<double>(sparse_correct(net, test_part_pixels, test_part_labels)) /
-             static_cast<double>(timed_images);
+
+    // Chapter 7's step, plain: the four calls of train's loop body; chapter 6's accuracy.
+    // With the numerical gradient as chapter 7's --gradient numerical, or the fast one.
+    enum class Gradient { backprop, numerical, numerical_fast };
+    const auto chapter7 = [&](Gradient gradient) {
+      return [&, gradient](std::size_t iterations) {
+        auto net = std::make_shared<TwoLayerNet>(start);
+        Slice s;
+        for (std::size_t i = 0; i < iterations; ++i) {
+          const Batch batch = sample_batch(mnist.train, batches[i], kClasses);
+          const TwoLayerParams grads =
+              gradient == Gradient::backprop    ? net->gradient(batch.x, batch.t)
+              : gradient == Gradient::numerical ? net->numerical_gradient(batch.x, batch.t)
+                                                : numerical_gradient_fast(*net, batch.x, batch.t);
+          sgd_step(net->params, grads, step);
+          s.losses.push_back(net->loss(batch.x, batch.t));
+        }
+        s.params = net->params;
+        s.accuracy = [&, net] { return net->accuracy(test_part.x, test_part.t); };
+        return s;
+      };
     };
 
     std::vector<Idea> ideas;
-    ideas.emplace_back("plain: chapter 7's step", [&] { return plain_slice(numerical); },
-                       plain_accuracy);
+    ideas.emplace_back("plain: chapter 7's step",
+                       chapter7(numerical ? Gradient::numerical : Gradient::backprop), slice);
     if (numerical) {
-      ideas.emplace_back("6 only what a nudge changes", [&] {
-                         TwoLayerNet net = start;
-                         Slice s;
-                         for (const auto& indices : slice_batches) {
-                           const Batch batch = sample_batch(mnist.train, indices, kClasses);
-                           sgd_step(net.params, numerical_gradient_fast(net, batch.x, batch.t), step);
-                           s.losses.push_back(net.loss(batch.x, batch.t));
-                         }
-                         s.params = net.params;
-                         return s;
-                       },
-                       plain_accuracy);
+      ideas.emplace_back("6 only what a nudge changes", chapter7(Gradient::numerical_fast), slice);
     } else {
+      // Chapter 7's batch made sparse, and sparse_step; the accuracy from sparse pixels.
       const auto exact = [&](SparseProducts products) {
-        return [&, products] {
-          TwoLayerNet net = start;
+        return [&, products](std::size_t iterations) {
+          auto net = std::make_shared<TwoLayerNet>(start);
           Slice s;
-          for (const auto& indices : slice_batches) {
-            // chapter 7's batch, then its nonzero pixels
-            const Batch batch = sample_batch(mnist.train, indices, kClasses);
-            s.losses.push_back(sparse_step(net, sparse_rows(batch.x), batch.t, step, products));
+          for (std::size_t i = 0; i < iterations; ++i) {
+            const Batch batch = sample_batch(mnist.train, batches[i], kClasses);
+            s.losses.push_back(sparse_step(*net, sparse_rows(batch.x), batch.t, step, products));
           }
-          s.params = net.params;
+          s.params = net->params;
+          s.accuracy = [&, net] {
+            return static_cast<double>(sparse_correct(*net, test_part_pixels, test_part_labels)) /
+                   static_cast<double>(timed_images);
+          };
           return s;
         };
       };
-      // The float path, its batches made as the plain code makes them: each one copied out
-      // of the set (sample_batch), made sparse and rounded to float, into new buffers.
-      const FastOptions fresh{1, false}, reused{1, true}, shared{kThreads, true};
-      const auto float_fresh = [&] {
-        FastNet net(start.params, run.batch, fresh);
-        Slice s;
-        for (const auto& indices : slice_batches) {
-          const Batch batch = sample_batch(mnist.train, indices, kClasses);
-          s.losses.push_back(net.step(to_floats(sparse_rows(batch.x)), labels_of(indices), step));
-        }
-        s.params = net.params();
-        return s;
-      };
-      // The float path with the set made sparse once, and every batch gathered from it into
-      // a buffer made once.
-      const auto float_reused = [&](FastOptions options) {
-        return [&, options] {
-          FastNet net(start.params, run.batch, options);
+      // The float path. Without reuse, its batches are made as the plain code makes them:
+      // each one copied out of the set (sample_batch), made sparse and rounded to float,
+      // into new buffers. With reuse, the set is made sparse once, and every batch gathered
+      // from it into a buffer made once.
+      const auto fast = [&](FastOptions options) {
+        return [&, options](std::size_t iterations) {
+          auto net = std::make_shared<FastNet>(start.params, run.batch, options);
           Slice s;
           SparseFloats x;
-          for (const auto& indices : slice_batches) {
-            gather_rows(train_set.x, indices, x);
-            s.losses.push_back(net.step(x, labels_of(indices), step));
+          for (std::size_t i = 0; i < iterations; ++i) {
+            if (options.reuse_buffers) {
+              gather_rows(train_set.x, batches[i], x);
+              s.losses.push_back(net->step(x, labels_of(batches[i]), step));
+            } else {
+              const Batch batch = sample_batch(mnist.train, batches[i], kClasses);
+              s.losses.push_back(net->step(to_floats(sparse_rows(batch.x)), labels_of(batches[i]), step));
+            }
           }
-          s.params = net.params();
+          s.params = net->params();
+          s.accuracy = [&, net] { return net->accuracy(test_set, timed_images); };
           return s;
         };
       };
-      const auto float_accuracy = [&](FastOptions options) {
-        return [&, options](const TwoLayerParams& p) {
-          FastNet net(p, run.batch, options);
-          return net.accuracy(test_set, timed_images);
-        };
-      };
-      ideas.emplace_back("1 zeros skipped", exact(SparseProducts::forward), exact_accuracy);
-      ideas.emplace_back("2 no transpose", exact(SparseProducts::forward_and_gradient),
-                         exact_accuracy);
-      ideas.emplace_back("3 16 floats at a time", float_fresh, float_accuracy(fresh));
-      ideas.emplace_back("4 buffers made once", float_reused(reused), float_accuracy(reused));
-      ideas.emplace_back("5 two threads", float_reused(shared), float_accuracy(shared));
+      ideas.emplace_back("1 zeros skipped", exact(SparseProducts::forward), slice);
+      ideas.emplace_back("2 no transpose", exact(SparseProducts::forward_and_gradient), slice);
+      ideas.emplace_back("3 16 floats at a time", fast({1, false}), kFloatTimedIterations);
+      ideas.emplace_back("4 buffers made once", fast({1, true}), kFloatTimedIterations);
+      ideas.emplace_back("5 two threads", fast({kThreads, true}), kFloatTimedIterations);
     }
     const double checks_started = since_start();
     measure(ideas, slice);
@@ -464,7 +449,7 @@ int main(int argc, char** argv) {
       TwoLayerNet small(D, kNumericalDefaults.hidden, kClasses, kWeightInitStd, seed);
       const Batch batch = sample_batch(
           mnist.train,
-          std::vector<std::size_t>(slice_batches[0].begin(), slice_batches[0].begin() + kNumericalImages),
+          std::vector<std::size_t>(batches[0].begin(), batches[0].begin() + kNumericalImages),
           kClasses);
       TwoLayerParams slow, quick;
       const double slow_seconds = seconds_of([&] { slow = small.numerical_gradient(batch.x, batch.t); });
@@ -477,7 +462,7 @@ int main(int argc, char** argv) {
       ok &= check_line("6 only what a nudge changes",
                        "relative error " + sci(error, 1) + " against chapter 6's numerical_gradient",
                        "< " + sci(kNumericalTol, 0) + " (kNumericalTol)", error < kNumericalTol);
-      Idea numerical_idea("6 only what a nudge changes", {}, {});
+      Idea numerical_idea("6 only what a nudge changes", {}, 1);
       numerical_idea.step_seconds = quick_seconds;
       numerical_idea.evaluation_seconds = slow_seconds;  // (kept here for the table below)
       ideas.push_back(numerical_idea);
@@ -587,7 +572,8 @@ int main(int argc, char** argv) {
       table.add(row);
     }
     std::cout << "\n" << table.text("timing: ");
-    std::cout << "timing: (one step: the median over the slice of " << slice << " iterations"
+    std::cout << "timing: (one step: the median of " << kRounds << " rounds, over iterations 1-"
+              << slice << (numerical ? "" : " (1-" + std::to_string(kFloatTimedIterations) + " for ideas 3-5)")
               << (numerical ? ""
                             : "; one evaluation: " + std::to_string(timed_images) +
                                   " test images, scaled to both sets' " +
