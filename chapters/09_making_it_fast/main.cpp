@@ -264,14 +264,6 @@ int main(int argc, char** argv) {
       flags.fail("--batch " + std::to_string(run.batch) + " is larger than the " +
                  std::to_string(n_train) + " training images in " + dir);
     }
-    // The float path's sets, made once (the numerical gradient's path reads the Datasets).
-    SparseSet train_set, test_set;
-    if (!numerical) {
-      sparse_seconds = seconds_of([&] {
-        train_set = sparse_set(mnist.train, kClasses);
-        test_set = sparse_set(mnist.test, kClasses);
-      });
-    }
     const std::size_t D = mnist.train.image_rows * mnist.train.image_cols;
 
     TrainConfig config;
@@ -290,13 +282,6 @@ int main(int argc, char** argv) {
     std::cout << "program: 09_making_it_fast\n";
     std::cout << "data: " << dir << " (" << n_train << " training images, " << n_test
               << " test images)\n";
-    if (!numerical) {
-      const double inked = static_cast<double>(train_set.x.nonzeros()) /
-                           static_cast<double>(train_set.x.rows * D);
-      std::cout << "nonzero pixels: " << fixed(100.0 * inked, 1) << "% of the training set's "
-                << train_set.x.rows * D << ", " << fixed(inked * static_cast<double>(D), 1)
-                << " an image: the only ones x·W1 needs\n";
-    }
     std::cout << "network: " << shape << ", batch " << run.batch << ", lr " << repr(run.lr)
               << ", " << run.iterations << " iterations, accuracy every " << per_epoch
               << " and after the last" << (book_settings ? " (chapter 7's default run)" : "")
@@ -309,7 +294,25 @@ int main(int argc, char** argv) {
               << "\n";
     std::cout << "seed: " << seed << " (weights Rng(" << seed << "), batches Rng(" << seed + 1
               << "), as chapter 7)\n";
-    std::cout << "threads: " << kThreads << " (no result depends on the number)\n\n";
+    std::cout << "threads: " << kThreads << " (no result depends on the number)\n";
+    std::cout << std::flush;  // the header, before a stub not written yet can stop the program
+
+    // The float path's sets, made once (the numerical gradient's path reads the Datasets).
+    SparseSet train_set, test_set;
+    if (!numerical) {
+      sparse_seconds = seconds_of([&] {
+        train_set = sparse_set(mnist.train, kClasses);
+        test_set = sparse_set(mnist.test, kClasses);
+      });
+    }
+    if (!numerical) {
+      const double inked = static_cast<double>(train_set.x.nonzeros()) /
+                           static_cast<double>(train_set.x.rows * D);
+      std::cout << "nonzero pixels: " << fixed(100.0 * inked, 1) << "% of the training set's "
+                << train_set.x.rows * D << ", " << fixed(inked * static_cast<double>(D), 1)
+                << " an image: the only ones x·W1 needs\n";
+    }
+    std::cout << "\n";
 
     // The slice: the run's first iterations, the same batches for every idea.
     const std::size_t slice = std::min(run.iterations, numerical ? kSliceIterationsNumerical
