@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -126,8 +127,10 @@ struct FastOptions {
 
 // The two-layer net in float, laid out for lanes_times and lanes_transposed_times, with
 // the buffers of a step and of an evaluation made once (unless options.reuse_buffers is
-// false). Its numbers differ from chapter 6's by float rounding only; the lesson measures
-// how much. With the same inputs every result is the same, bit for bit, for any threads.
+// false). No gradient is stored: each is added, times −lr, to its parameter as it is
+// computed. Its numbers differ from chapter 6's by float rounding only; the lesson
+// measures how much. With the same inputs every result is the same, bit for bit, for any
+// number of threads.
 class FastNet {
  public:
   // params' shapes give D, H and K (at most 16 classes: the output layer is one Lanes);
@@ -152,7 +155,7 @@ class FastNet {
 
  private:
   struct State;
-  State* state_;
+  std::unique_ptr<State> state_;
 };
 
 // Chapter 7's train() around any step: for i = 1 … config.iterations, loss = step(); the

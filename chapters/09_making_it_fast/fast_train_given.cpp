@@ -420,10 +420,10 @@ FastNet::FastNet(const TwoLayerParams& params, std::size_t batch, const FastOpti
     throw std::invalid_argument("FastNet: " + std::to_string(params.W2.cols()) +
                                 " classes; the output layer holds at most 16, one Lanes");
   }
-  state_ = new State(params, batch, options);
+  state_ = std::make_unique<State>(params, batch, options);
 }
 
-FastNet::~FastNet() { delete state_; }
+FastNet::~FastNet() = default;
 
 double FastNet::step(const SparseFloats& x, const std::vector<std::size_t>& labels, double lr) {
   State& s = *state_;
