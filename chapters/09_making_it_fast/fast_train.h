@@ -128,9 +128,11 @@ struct FastOptions {
 // The two-layer net in float, laid out for lanes_times and lanes_transposed_times, with
 // the buffers of a step and of an evaluation made once (unless options.reuse_buffers is
 // false). No gradient is stored: each is added, times −lr, to its parameter as it is
-// computed. Its numbers differ from chapter 6's by float rounding only; the lesson
-// measures how much. With the same inputs every result is the same, bit for bit, for any
-// number of threads.
+// computed. The pixels are split in two fixed parts, the top and the bottom half of the
+// image; in a step each thread (of two) owns one part, and with it half of W1's rows, and
+// a1 = x·W1 is added up part by part, (x_top·W1 + x_bottom·W1) + b1. Its numbers differ
+// from chapter 6's by float rounding only; the lesson measures how much. With the same
+// inputs every result is the same, bit for bit, for any number of threads.
 class FastNet {
  public:
   // params' shapes give D, H and K (at most 16 classes: the output layer is one Lanes);
@@ -145,6 +147,10 @@ class FastNet {
   // (x, labels), by backpropagation, the step θ ← θ − lr·∇L (a negative lr climbs), then
   // the batch loss with the new parameters, which it returns. x is (B,D), labels B classes.
   double step(const SparseFloats& x, const std::vector<std::size_t>& labels, double lr);
+  // The same iteration on the batch of set's rows `indices` (B of them), each thread
+  // gathering its own part of the pixels from the set into buffers made once. The same
+  // numbers as step(x, labels, lr) with x those rows of set.x.
+  double step(const SparseSet& set, const std::vector<std::size_t>& indices, double lr);
 
   // The fraction of the first n images of set (all for n = 0) whose largest score is
   // their label.

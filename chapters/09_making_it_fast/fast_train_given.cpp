@@ -272,23 +272,67 @@ namespace {
 // sums (~30 KB) stay in the core's cache while W1 streams past them.
 constexpr std::size_t kFloatChunk = 128;
 
+// The pixels in two parts, the top and the bottom half of the image (each with about half
+// of the ink): part t is first_pixel(D, t) … first_pixel(D, t + 1) − 1. Each thread of two
+// owns one part, and with it half of W1's rows, in every round that touches W1: it adds
+// its part's share of x·W1 and takes its rows' step, so that a row of W1 stays in the cache
+// of the core that uses it (two cores writing and reading the same rows would pass them
+// back and forth a step). The number of parts is fixed, not the number of threads:
+//   a1 = (x_top·W1 + x_bottom·W1) + b1, the same sums in the same order for any threads.
+constexpr std::size_t kParts = 2;
+std::size_t first_pixel(std::size_t D, std::size_t t) { return D * t / kParts; }
+
+// Appends row i of a, only its entries in columns p0 … p1 − 1, to out as its next row. The
+// row's entries in the part are one run: its columns are sorted.
+void append_part(const SparseFloats& a, std::size_t i, std::size_t p0, std::size_t p1,
+                 SparseFloats& out) {
+  const std::uint16_t* column = a.column.data();
+  const std::uint16_t* row = column + a.row_start[i];
+  const std::uint16_t* row_end = column + a.row_start[i + 1];
+  // (a part that starts at the first pixel, or ends at the last, needs no search there)
+  const std::uint16_t* from = p0 == 0 ? row : std::lower_bound(row, row_end, p0);
+  const std::uint16_t* to = p1 >= a.cols ? row_end : std::lower_bound(from, row_end, p1);
+  const auto k0 = static_cast<std::ptrdiff_t>(from - column);
+  const auto k1 = static_cast<std::ptrdiff_t>(to - column);
+  out.column.insert(out.column.end(), a.column.begin() + k0, a.column.begin() + k1);
+  out.value.insert(out.value.end(), a.value.begin() + k0, a.value.begin() + k1);
+  out.row_start.push_back(out.value.size());
+  ++out.rows;
+}
+
+// Empties out, keeping its storage, for rows of a's width.
+void clear_rows(const SparseFloats& a, SparseFloats& out) {
+  out.rows = 0;
+  out.cols = a.cols;
+  out.row_start.assign(1, 0);
+  out.column.clear();
+  out.value.clear();
+}
+
 // Everything a step writes, for B rows: made once, or once per step without reuse. There is
 // no gradient among them: each one is added to its parameter as it is computed (below).
 struct StepBuffers {
-  PaddedRows z1;                   // (B,H)  a1 = x·W1, then z1 = σ(a1 + b1) in place
+  SparseFloats x[kParts];          // (B,D)  the batch's pixels, part by part
+  PaddedRows a1[kParts];           // (B,H)  each part's share of x·W1
+  PaddedRows z1;                   // (B,H)  z1 = σ(a1 + b1)
   PaddedRows y;                    // (B,K)  a2 = z1·W2 + b2, then y = softmax(a2) in place
   PaddedRows step_a2, step_a1;     // (B,K), (B,H)  −lr·∂L/∂a2, −lr·∂L/∂a1
   std::vector<double> loss_terms;  // B  log(y(i, label_i) + 1e-7)
   StepBuffers(std::size_t B, std::size_t H, std::size_t K)
-      : z1(B, H), y(B, K), step_a2(B, K), step_a1(B, H), loss_terms(B) {}
+      : a1{PaddedRows(B, H), PaddedRows(B, H)}, z1(B, H), y(B, K), step_a2(B, K),
+        step_a1(B, H), loss_terms(B) {}
 };
 
 // What one thread's share of an evaluation writes.
 struct ChunkBuffers {
-  SparseFloats x;  // (kFloatChunk,D)
-  PaddedRows z1;   // (kFloatChunk,H)
-  PaddedRows y;    // (kFloatChunk,K)
-  ChunkBuffers(std::size_t H, std::size_t K) : z1(kFloatChunk, H), y(kFloatChunk, K) {}
+  SparseFloats x[kParts];  // (kFloatChunk,D)
+  PaddedRows a1[kParts];   // (kFloatChunk,H)
+  PaddedRows z1;           // (kFloatChunk,H)
+  PaddedRows y;            // (kFloatChunk,K)
+  ChunkBuffers(std::size_t H, std::size_t K)
+      : a1{PaddedRows(kFloatChunk, H), PaddedRows(kFloatChunk, H)},
+        z1(kFloatChunk, H),
+        y(kFloatChunk, K) {}
 };
 
 }  // namespace
@@ -302,6 +346,7 @@ struct FastNet::State {
   PaddedRows W1, b1, W2, W2t, b2;
   Lanes class_mask{};  // 1 in the K classes' lanes, 0 in the padding's
   StepBuffers step;
+  std::vector<std::size_t> labels;   // the batch's, for step(set, indices)
   std::vector<ChunkBuffers> chunks;  // one per thread
   Workers workers;
 
@@ -322,16 +367,44 @@ struct FastNet::State {
     for (std::size_t c = 0; c < K; ++c) class_mask[c] = 1.0f;
   }
 
-  // Rows begin … end − 1 of y = softmax(σ(x·W1 + b1)·W2 + b2), in z and y.
-  void forward_rows(const SparseFloats& x, PaddedRows& z, PaddedRows& y, std::size_t begin,
-                    std::size_t end) const {
-    lanes_times(x, W1, z, begin, end);  // a1 = x·W1, yours
+  // A batch of `rows` images of `cols` pixels and its labels must fit the net.
+  void check_batch(std::size_t rows, std::size_t cols, const std::vector<std::size_t>& y) const {
+    if (rows != B || cols != D || y.size() != B) {
+      throw std::invalid_argument("FastNet::step: a batch of (" + std::to_string(rows) + "x" +
+                                  std::to_string(cols) + ") images and " +
+                                  std::to_string(y.size()) + " labels for a net of batch " +
+                                  std::to_string(B) + " and " + std::to_string(D) + " inputs");
+    }
+    for (const std::size_t label : y) {
+      if (label >= K) {
+        throw std::invalid_argument("FastNet::step: label " + std::to_string(label) +
+                                    " of a net with " + std::to_string(K) + " classes");
+      }
+    }
+  }
+
+  // Rounds 2–4 of a step, after round 1 (in step) has made the parts' sums of x·W1.
+  double rest_of_step(const std::vector<std::size_t>& labels, float lr);
+
+  // Part t's share of x·W1 for the rows of x: x[t] (n,D) · W1 (D,H) → a1[t] (n,H).
+  void part_sums(const SparseFloats* x, PaddedRows* a1, std::size_t t) const {
+    lanes_times(x[t], W1, a1[t], 0, x[t].rows);  // yours
+  }
+
+  // Rows begin … end − 1 of y = softmax(σ(a1 + b1)·W2 + b2), in z and y, from the parts'
+  // sums: a1 = a1[0] + a1[1].
+  void finish_rows(const PaddedRows* a1, PaddedRows& z, PaddedRows& y, std::size_t begin,
+                   std::size_t end) const {
+    static_assert(kParts == 2, "a1 = a1[0] + a1[1] below adds two parts");
     const Lanes one = Lanes{} + 1.0f;
     const std::size_t lanes = W1.stride() / kLanes;
     for (std::size_t i = begin; i < end; ++i) {
+      const Lanes *top = a1[0].lanes(i), *bottom = a1[1].lanes(i);
       Lanes* zi = z.lanes(i);
       // z1 = σ(a1 + b1) = 1 / (1 + e^−(a1 + b1))
-      for (std::size_t l = 0; l < lanes; ++l) zi[l] = one / (one + exp_lanes(-(zi[l] + b1.lanes(0)[l])));
+      for (std::size_t l = 0; l < lanes; ++l) {
+        zi[l] = one / (one + exp_lanes(-((top[l] + bottom[l]) + b1.lanes(0)[l])));
+      }
       // The padding came out σ(0) = 0.5; set it back to 0, as the sums over H expect.
       std::fill(z.row(i) + H, z.row(i) + W1.stride(), 0.0f);
     }
@@ -427,37 +500,70 @@ FastNet::~FastNet() = default;
 
 double FastNet::step(const SparseFloats& x, const std::vector<std::size_t>& labels, double lr) {
   State& s = *state_;
-  if (x.rows != s.B || x.cols != s.D || labels.size() != s.B) {
-    throw std::invalid_argument("FastNet::step: a batch of (" + std::to_string(x.rows) + "x" +
-                                std::to_string(x.cols) + ") images and " +
-                                std::to_string(labels.size()) + " labels for a net of batch " +
-                                std::to_string(s.B) + " and " + std::to_string(s.D) + " inputs");
-  }
-  for (const std::size_t label : labels) {
-    if (label >= s.K) {
-      throw std::invalid_argument("FastNet::step: label " + std::to_string(label) +
-                                  " of a net with " + std::to_string(s.K) + " classes");
-    }
-  }
+  s.check_batch(x.rows, x.cols, labels);
   // Without reuse, every buffer of the step is made here, as plain code makes its
   // temporaries: the cost of allocating and zero-filling them is the difference.
   if (!s.options.reuse_buffers) s.step = StepBuffers(s.B, s.H, s.K);
   StepBuffers& b = s.step;
-  const float step = static_cast<float>(lr);
-  // Round 1, rows of the batch: the forward pass, and the gradients at a2 and a1 times −lr.
+  // Round 1, pixels, a part per thread: the part's pixels of the batch, and its share of x·W1.
+  s.workers.for_parts(kParts, [&](std::size_t, std::size_t t0, std::size_t t1) {
+    for (std::size_t t = t0; t < t1; ++t) {
+      clear_rows(x, b.x[t]);
+      for (std::size_t i = 0; i < s.B; ++i) append_part(x, i, first_pixel(s.D, t), first_pixel(s.D, t + 1), b.x[t]);
+      s.part_sums(b.x, b.a1, t);
+    }
+  });
+  return s.rest_of_step(labels, static_cast<float>(lr));
+}
+
+double FastNet::step(const SparseSet& set, const std::vector<std::size_t>& indices, double lr) {
+  State& s = *state_;
+  std::vector<std::size_t>& labels = s.labels;
+  labels.resize(indices.size());
+  for (std::size_t k = 0; k < indices.size(); ++k) {
+    if (indices[k] >= set.x.rows) {
+      throw std::out_of_range("FastNet::step: index " + std::to_string(indices[k]) +
+                              " of a set of " + std::to_string(set.x.rows) + " images");
+    }
+    labels[k] = set.labels[indices[k]];
+  }
+  s.check_batch(indices.size(), set.x.cols, labels);
+  if (!s.options.reuse_buffers) s.step = StepBuffers(s.B, s.H, s.K);
+  StepBuffers& b = s.step;
+  // Round 1, pixels, a part per thread: the part's pixels of the batch, gathered from the
+  // set by the thread that will use them, and its share of x·W1.
+  s.workers.for_parts(kParts, [&](std::size_t, std::size_t t0, std::size_t t1) {
+    for (std::size_t t = t0; t < t1; ++t) {
+      clear_rows(set.x, b.x[t]);
+      for (const std::size_t i : indices) append_part(set.x, i, first_pixel(s.D, t), first_pixel(s.D, t + 1), b.x[t]);
+      s.part_sums(b.x, b.a1, t);
+    }
+  });
+  return s.rest_of_step(labels, static_cast<float>(lr));
+}
+
+double FastNet::State::rest_of_step(const std::vector<std::size_t>& labels, float step) {
+  State& s = *this;
+  StepBuffers& b = s.step;
+  // Round 2, rows of the batch: the rest of the forward pass, and the gradients at a2 and
+  // a1 times −lr.
   s.workers.for_rows(s.B, [&](std::size_t begin, std::size_t end) {
-    s.forward_rows(x, b.z1, b.y, begin, end);
+    s.finish_rows(b.a1, b.z1, b.y, begin, end);
     s.backward_rows(b, labels, step, begin, end);
   });
-  // Round 2, pixels: W1 ← W1 + xᵀ·(−lr·∂L/∂a1), the step added straight into W1 (yours),
-  // each thread on its own range of W1's rows; the first thread also steps b1, W2 and b2.
-  s.workers.for_parts(s.D, [&](std::size_t part, std::size_t begin, std::size_t end) {
-    lanes_transposed_times(x, b.step_a1, s.W1, begin, end);
-    if (part == 0) s.small_steps(b);
+  // Round 3, pixels: W1 ← W1 + xᵀ·(−lr·∂L/∂a1) on the part's rows of W1, the step added
+  // straight into W1 (yours); the first part also steps b1, W2 and b2. Then, with the new
+  // weights, the part's share of x·W1 again, for the loss after the step.
+  s.workers.for_parts(kParts, [&](std::size_t, std::size_t t0, std::size_t t1) {
+    for (std::size_t t = t0; t < t1; ++t) {
+      lanes_transposed_times(b.x[t], b.step_a1, s.W1, first_pixel(s.D, t), first_pixel(s.D, t + 1));
+      if (t == 0) s.small_steps(b);
+      s.part_sums(b.x, b.a1, t);
+    }
   });
-  // Round 3, rows: the loss terms after the step.
+  // Round 4, rows: the loss terms after the step.
   s.workers.for_rows(s.B, [&](std::size_t begin, std::size_t end) {
-    s.forward_rows(x, b.z1, b.y, begin, end);
+    s.finish_rows(b.a1, b.z1, b.y, begin, end);
     for (std::size_t i = begin; i < end; ++i) {
       b.loss_terms[i] = std::log(static_cast<double>(b.y.row(i)[labels[i]]) + kLogDelta);
     }
@@ -485,8 +591,14 @@ double FastNet::accuracy(const SparseSet& set, std::size_t n) {
       if (!s.options.reuse_buffers) s.chunks[part] = ChunkBuffers(s.H, s.K);
       ChunkBuffers& c = s.chunks[part];
       const std::size_t rows = std::min(end, c0 + kFloatChunk) - c0;
-      copy_rows(set.x, c0, c0 + rows, c.x);
-      s.forward_rows(c.x, c.z1, c.y, 0, rows);
+      for (std::size_t t = 0; t < kParts; ++t) {
+        clear_rows(set.x, c.x[t]);
+        for (std::size_t i = c0; i < c0 + rows; ++i) {
+          append_part(set.x, i, first_pixel(s.D, t), first_pixel(s.D, t + 1), c.x[t]);
+        }
+        s.part_sums(c.x, c.a1, t);
+      }
+      s.finish_rows(c.a1, c.z1, c.y, 0, rows);
       for (std::size_t i = 0; i < rows; ++i) {
         const float* y = c.y.row(i);
         // The class of the largest probability, the first on ties, as row_argmax picks it.
@@ -544,15 +656,10 @@ TrainLog train_fast(TwoLayerNet& net, const SparseSet& train_set, const SparseSe
     TwoLayerParams& to;
     ~WriteBack() { to = from.params(); }
   } write_back{fast, net.params};
-  SparseFloats batch;
-  std::vector<std::size_t> labels(config.batch_size);
   const auto step = [&] {
-    // 1. the batch: your choose_batch, then its rows of the sparse set
-    const std::vector<std::size_t> indices = choose_batch(rng, n, config.batch_size);
-    gather_rows(train_set.x, indices, batch);
-    for (std::size_t k = 0; k < indices.size(); ++k) labels[k] = train_set.labels[indices[k]];
+    // 1. the batch: your choose_batch, its rows gathered from the sparse set by FastNet;
     // 2–4. gradient, step, loss after the step
-    return fast.step(batch, labels, config.learning_rate);
+    return fast.step(train_set, choose_batch(rng, n, config.batch_size), config.learning_rate);
   };
   const auto evaluate = [&] { return std::make_pair(fast.accuracy(train_set), fast.accuracy(test_set)); };
   return train_loop(config, n, observer, step, evaluate);

@@ -390,11 +390,9 @@ int main(int argc, char** argv) {
         return [&, options](std::size_t iterations) {
           auto net = std::make_shared<FastNet>(start.params, run.batch, options);
           Slice s;
-          SparseFloats x;
           for (std::size_t i = 0; i < iterations; ++i) {
             if (options.reuse_buffers) {
-              gather_rows(train_set.x, batches[i], x);
-              s.losses.push_back(net->step(x, labels_of(batches[i]), step));
+              s.losses.push_back(net->step(train_set, batches[i], step));
             } else {
               const Batch batch = sample_batch(mnist.train, batches[i], kClasses);
               s.losses.push_back(net->step(to_floats(sparse_rows(batch.x)), labels_of(batches[i]), step));
