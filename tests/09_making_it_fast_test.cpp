@@ -196,7 +196,8 @@ Matrix fma_times(const Matrix& x, const Matrix& w) {
     for (std::size_t j = 0; j < w.cols(); ++j) {
       float s = 0.0f;
       for (std::size_t p = 0; p < x.cols(); ++p) {
-        if (x(i, p) != 0.0) s = std::fma(static_cast<float>(x(i, p)), static_cast<float>(w(p, j)), s);
+        if (x(i, p) != 0.0)
+          s = std::fma(static_cast<float>(x(i, p)), static_cast<float>(w(p, j)), s);
       }
       out(i, j) = s;
     }
@@ -251,7 +252,8 @@ TEST(LanesTimesTest, EveryWidthAndItsPadding) {
     lanes_times(xs, PaddedRows::from_matrix(w), out, 0, 5);
     EXPECT_EQ(out.matrix(), fma_times(x, w)) << m << " columns";
     for (std::size_t i = 0; i < 5; ++i)
-      for (std::size_t j = m; j < out.stride(); ++j) ASSERT_EQ(out.row(i)[j], 0.0f) << m << " columns";
+      for (std::size_t j = m; j < out.stride(); ++j)
+        ASSERT_EQ(out.row(i)[j], 0.0f) << m << " columns";
   }
 }
 
@@ -290,7 +292,8 @@ Matrix fma_add_transposed_times(const Matrix& g, const Matrix& x, const Matrix& 
     for (std::size_t j = 0; j < d.cols(); ++j) {
       float s = static_cast<float>(out(p, j));
       for (std::size_t i = 0; i < x.rows(); ++i) {
-        if (x(i, p) != 0.0) s = std::fma(static_cast<float>(x(i, p)), static_cast<float>(d(i, j)), s);
+        if (x(i, p) != 0.0)
+          s = std::fma(static_cast<float>(x(i, p)), static_cast<float>(d(i, j)), s);
       }
       out(p, j) = s;
     }
@@ -584,10 +587,11 @@ TEST(FastNetTest, FollowsChapter7sStepsUpToFloatRounding) {
 TEST(FastNetTest, ThreadsAndBuffersChangeNoBit) {
   const Task task = three_stripes(30, 53);
   const FastRun one = fast_run(task, {1, true});
-  for (const FastOptions& options : {FastOptions{2, true}, FastOptions{3, true},
-                                     FastOptions{1, false}, FastOptions{2, false}}) {
+  for (const FastOptions& options :
+       {FastOptions{2, true}, FastOptions{3, true}, FastOptions{1, false}, FastOptions{2, false}}) {
     const FastRun other = fast_run(task, options);
-    EXPECT_EQ(other.losses, one.losses) << options.threads << " threads, reuse " << options.reuse_buffers;
+    EXPECT_EQ(other.losses, one.losses)
+        << options.threads << " threads, reuse " << options.reuse_buffers;
     EXPECT_EQ(other.params.W1, one.params.W1) << options.threads << " threads";
     EXPECT_EQ(other.params.W2, one.params.W2) << options.threads << " threads";
   }
@@ -599,7 +603,8 @@ TEST(FastNetTest, AccuracyIsThePlainNetsAccuracy) {
   const Task task = three_stripes(300, 54);
   TwoLayerNet net = small_net();
   Rng rng(55);
-  for (int step = 0; step < 40; ++step) plain_step(net, rows_of(task, choose_batch(rng, 300, 10)), 1.0);
+  for (int step = 0; step < 40; ++step)
+    plain_step(net, rows_of(task, choose_batch(rng, 300, 10)), 1.0);
   Matrix t(300, 3);
   for (std::size_t i = 0; i < 300; ++i) t(i, task.labels[i]) = 1.0;
   const double want = net.accuracy(task.images, t);
@@ -629,9 +634,12 @@ TEST(TrainFastTest, KeepsTrainsLogAndObserverOrder) {
   std::string calls;
   TrainObserver observer;
   observer.on_iteration = [&](std::size_t i, double) { calls += "i" + std::to_string(i) + " "; };
-  observer.on_evaluation = [&](const Evaluation& e) { calls += "e" + std::to_string(e.iteration) + " "; };
+  observer.on_evaluation = [&](const Evaluation& e) {
+    calls += "e" + std::to_string(e.iteration) + " ";
+  };
   Rng rng(51);
-  const TrainLog log = train_fast(net, as_set(task), as_set(test), config, rng, observer, {2, true});
+  const TrainLog log =
+      train_fast(net, as_set(task), as_set(test), config, rng, observer, {2, true});
   EXPECT_EQ(calls, "i1 i2 i3 i4 e4 i5 i6 i7 i8 e8 i9 i10 e10 ");
   ASSERT_EQ(log.losses.size(), 10u);
   ASSERT_EQ(log.evaluations.size(), 3u);
@@ -642,7 +650,8 @@ TEST(TrainFastTest, KeepsTrainsLogAndObserverOrder) {
   Rng plain_rng(51);
   TwoLayerNet plain = small_net();
   for (int i = 0; i < 10; ++i) {
-    EXPECT_NEAR(log.losses[i], plain_step(plain, rows_of(task, choose_batch(plain_rng, 30, kBatch)), kLr),
+    EXPECT_NEAR(log.losses[i],
+                plain_step(plain, rows_of(task, choose_batch(plain_rng, 30, kBatch)), kLr),
                 kFloatLossTol)
         << "iteration " << i + 1;
   }
@@ -698,8 +707,8 @@ TEST(SparseSetMnistTest, HoldsChapter7sPixelsAndGivesItsAccuracy) {
   if (!std::filesystem::exists("data/mnist/t10k-images-idx3-ubyte")) {
     GTEST_SKIP() << "run make data (data/mnist not found; tests run from the repository root)";
   }
-  const Dataset data = load_mnist_pair("data/mnist/t10k-images-idx3-ubyte",
-                                       "data/mnist/t10k-labels-idx1-ubyte");
+  const Dataset data =
+      load_mnist_pair("data/mnist/t10k-images-idx3-ubyte", "data/mnist/t10k-labels-idx1-ubyte");
   const SparseSet set = sparse_set(data, 10);
   ASSERT_EQ(set.x.rows, 10000u);
   ASSERT_EQ(set.x.cols, 784u);
@@ -707,8 +716,10 @@ TEST(SparseSetMnistTest, HoldsChapter7sPixelsAndGivesItsAccuracy) {
   for (std::size_t k = 0; k < 3; ++k) {
     const std::size_t i = std::vector<std::size_t>{0, 1234, 9999}[k];
     std::vector<float> row(784, 0.0f);
-    for (std::size_t e = set.x.row_start[i]; e < set.x.row_start[i + 1]; ++e) row[set.x.column[e]] = set.x.value[e];
-    for (std::size_t p = 0; p < 784; ++p) ASSERT_EQ(row[p], static_cast<float>(some.x(k, p))) << "image " << i;
+    for (std::size_t e = set.x.row_start[i]; e < set.x.row_start[i + 1]; ++e)
+      row[set.x.column[e]] = set.x.value[e];
+    for (std::size_t p = 0; p < 784; ++p)
+      ASSERT_EQ(row[p], static_cast<float>(some.x(k, p))) << "image " << i;
   }
   const TwoLayerNet net(784, 10, 10, 0.01, 42);
   std::vector<std::size_t> first(500);
@@ -769,11 +780,13 @@ TEST(ExpLanesProvidedTest, WithinTwoUlps) {
   for (int block = 0; block < 4000; ++block) {
     Lanes x;
     for (std::size_t l = 0; l < kLanes; ++l) {
-      x[l] = static_cast<float>(block % 2 == 0 ? 4.0 * rng.normal() : -87.0 + 175.0 * rng.uniform());
+      x[l] =
+          static_cast<float>(block % 2 == 0 ? 4.0 * rng.normal() : -87.0 + 175.0 * rng.uniform());
     }
     const Lanes e = exp_lanes(x);
     for (std::size_t l = 0; l < kLanes; ++l) {
-      worst = std::max(worst, ulps_apart(e[l], static_cast<float>(std::exp(static_cast<double>(x[l])))));
+      worst = std::max(worst,
+                       ulps_apart(e[l], static_cast<float>(std::exp(static_cast<double>(x[l])))));
     }
   }
   EXPECT_LE(worst, kMaxUlps);
@@ -805,7 +818,8 @@ TEST(FusedMultiplyAddProvidedTest, RoundsOnce) {
 // The fast numerical gradient's helpers: exp_small is e^u to the last bit or so; the
 // nudges are those chapter 2 makes, rounding included.
 TEST(NudgeProvidedTest, ExpSmallAndNudges) {
-  for (const double u : {0.0, 1e-4, -3e-4, 9e-4, 0.5, -2.0}) EXPECT_NEAR(exp_small(u), std::exp(u), 4e-16);
+  for (const double u : {0.0, 1e-4, -3e-4, 9e-4, 0.5, -2.0})
+    EXPECT_NEAR(exp_small(u), std::exp(u), 4e-16);
   const Nudge n = nudges(0.3);
   EXPECT_EQ(n.up, (0.3 + 1e-4) - 0.3);
   EXPECT_EQ(n.down, (0.3 - 1e-4) - 0.3);
@@ -821,7 +835,8 @@ TEST(WorkersProvidedTest, CoversEveryRowOnce) {
       workers.for_rows(n, [&](std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end; ++i) ++seen[i];
       });
-      for (std::size_t i = 0; i < n; ++i) EXPECT_EQ(seen[i].load(), 1) << threads << " threads, row " << i;
+      for (std::size_t i = 0; i < n; ++i)
+        EXPECT_EQ(seen[i].load(), 1) << threads << " threads, row " << i;
     }
   }
 }

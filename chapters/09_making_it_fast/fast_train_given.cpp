@@ -79,7 +79,8 @@ SparseSet sparse_set(const Dataset& data, std::size_t classes) {
                                   " pixels");
     }
     const std::size_t offset = s.x.value.size();
-    for (std::size_t i = 1; i <= part.rows; ++i) s.x.row_start.push_back(offset + part.row_start[i]);
+    for (std::size_t i = 1; i <= part.rows; ++i)
+      s.x.row_start.push_back(offset + part.row_start[i]);
     s.x.column.insert(s.x.column.end(), part.column.begin(), part.column.end());
     // each double rounded to the nearest float
     s.x.value.insert(s.x.value.end(), part.value.begin(), part.value.end());
@@ -125,7 +126,8 @@ double sparse_step(TwoLayerNet& net, const SparseRows& x, const Matrix& t, doubl
   const Matrix q_total = row_sums(q);
   Matrix d_a2(y.rows(), y.cols());
   for (std::size_t b = 0; b < y.rows(); ++b)
-    for (std::size_t k = 0; k < y.cols(); ++k) d_a2(b, k) = (y(b, k) * q_total(b, 0) - q(b, k)) / batch;
+    for (std::size_t k = 0; k < y.cols(); ++k)
+      d_a2(b, k) = (y(b, k) * q_total(b, 0) - q(b, k)) / batch;
   TwoLayerParams grads;
   grads.W2 = transpose(z1) * d_a2;
   grads.b2 = column_sums(d_a2);
@@ -140,8 +142,8 @@ double sparse_step(TwoLayerNet& net, const SparseRows& x, const Matrix& t, doubl
   // Chapter 7's step 3, then step 4: the loss after the step, as chapter 6's loss computes it.
   sgd_step(net.params, grads, lr);
   sparse_times(x, p.W1, a1);
-  return cross_entropy_error(softmax(add_row_vector(sigmoid(add_row_vector(a1, p.b1)) * p.W2, p.b2)),
-                             t);
+  return cross_entropy_error(
+      softmax(add_row_vector(sigmoid(add_row_vector(a1, p.b1)) * p.W2, p.b2)), t);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -319,8 +321,12 @@ struct StepBuffers {
   PaddedRows step_a2, step_a1;     // (B,K), (B,H)  −lr·∂L/∂a2, −lr·∂L/∂a1
   std::vector<double> loss_terms;  // B  log(y(i, label_i) + 1e-7)
   StepBuffers(std::size_t B, std::size_t H, std::size_t K)
-      : a1{PaddedRows(B, H), PaddedRows(B, H)}, z1(B, H), y(B, K), step_a2(B, K),
-        step_a1(B, H), loss_terms(B) {}
+      : a1{PaddedRows(B, H), PaddedRows(B, H)},
+        z1(B, H),
+        y(B, K),
+        step_a2(B, K),
+        step_a1(B, H),
+        loss_terms(B) {}
 };
 
 // What one thread's share of an evaluation writes.
@@ -458,7 +464,8 @@ struct FastNet::State {
         for (std::size_t c = 0; c < K; ++c) {
           const Lanes* w = W2t.lanes(c) + tile * kTileLanes;
 #pragma GCC unroll 4
-          for (std::size_t u = 0; u < kTileLanes; ++u) acc[u] = fused_multiply_add(d2[c], w[u], acc[u]);
+          for (std::size_t u = 0; u < kTileLanes; ++u)
+            acc[u] = fused_multiply_add(d2[c], w[u], acc[u]);
         }
         const Lanes* z = s.z1.lanes(i) + tile * kTileLanes;
         Lanes* d1 = s.step_a1.lanes(i) + tile * kTileLanes;
@@ -469,14 +476,16 @@ struct FastNet::State {
 
   // The steps of b1, W2 and b2, their gradients summed over the batch's rows b = 0, 1, …
   // straight into the parameters (θ ← θ + Σ_b −lr·∂L/∂θ(b)):
-  //   W2ᵀ(c,:) += Σ_b −lr·∂L/∂a2(b,c)·z1(b,:),  b1 += Σ_b −lr·∂L/∂a1(b,:),  b2 += Σ_b −lr·∂L/∂a2(b,:)
+  //   W2ᵀ(c,:) += Σ_b −lr·∂L/∂a2(b,c)·z1(b,:),  b1 += Σ_b −lr·∂L/∂a1(b,:),  b2 += Σ_b
+  //   −lr·∂L/∂a2(b,:)
   void small_steps(const StepBuffers& s) {
     const std::size_t lanes = W1.stride() / kLanes;
     for (std::size_t b = 0; b < B; ++b) {
       const float* d2 = s.step_a2.row(b);
       const Lanes* z = s.z1.lanes(b);
       for (std::size_t c = 0; c < K; ++c)
-        for (std::size_t l = 0; l < lanes; ++l) W2t.lanes(c)[l] = fused_multiply_add(d2[c], z[l], W2t.lanes(c)[l]);
+        for (std::size_t l = 0; l < lanes; ++l)
+          W2t.lanes(c)[l] = fused_multiply_add(d2[c], z[l], W2t.lanes(c)[l]);
       for (std::size_t l = 0; l < lanes; ++l) b1.lanes(0)[l] += s.step_a1.lanes(b)[l];
       b2.lanes(0)[0] += s.step_a2.lanes(b)[0];
     }
@@ -509,7 +518,8 @@ double FastNet::step(const SparseFloats& x, const std::vector<std::size_t>& labe
   s.workers.for_parts(kParts, [&](std::size_t, std::size_t t0, std::size_t t1) {
     for (std::size_t t = t0; t < t1; ++t) {
       clear_rows(x, b.x[t]);
-      for (std::size_t i = 0; i < s.B; ++i) append_part(x, i, first_pixel(s.D, t), first_pixel(s.D, t + 1), b.x[t]);
+      for (std::size_t i = 0; i < s.B; ++i)
+        append_part(x, i, first_pixel(s.D, t), first_pixel(s.D, t + 1), b.x[t]);
       s.part_sums(b.x, b.a1, t);
     }
   });
@@ -535,7 +545,8 @@ double FastNet::step(const SparseSet& set, const std::vector<std::size_t>& indic
   s.workers.for_parts(kParts, [&](std::size_t, std::size_t t0, std::size_t t1) {
     for (std::size_t t = t0; t < t1; ++t) {
       clear_rows(set.x, b.x[t]);
-      for (const std::size_t i : indices) append_part(set.x, i, first_pixel(s.D, t), first_pixel(s.D, t + 1), b.x[t]);
+      for (const std::size_t i : indices)
+        append_part(set.x, i, first_pixel(s.D, t), first_pixel(s.D, t + 1), b.x[t]);
       s.part_sums(b.x, b.a1, t);
     }
   });
@@ -578,10 +589,11 @@ double FastNet::accuracy(const SparseSet& set, std::size_t n) {
   State& s = *state_;
   if (n == 0) n = set.x.rows;
   if (n == 0 || n > set.x.rows || set.x.cols != s.D || set.labels.size() != set.x.rows) {
-    throw std::invalid_argument("FastNet::accuracy: " + std::to_string(n) + " images of a set of (" +
-                                std::to_string(set.x.rows) + "x" + std::to_string(set.x.cols) +
-                                ") with " + std::to_string(set.labels.size()) +
-                                " labels, for a net of " + std::to_string(s.D) + " inputs");
+    throw std::invalid_argument("FastNet::accuracy: " + std::to_string(n) +
+                                " images of a set of (" + std::to_string(set.x.rows) + "x" +
+                                std::to_string(set.x.cols) + ") with " +
+                                std::to_string(set.labels.size()) + " labels, for a net of " +
+                                std::to_string(s.D) + " inputs");
   }
   // Each thread counts its own correct images; a count is a whole number, so the total is
   // the same whatever the order of adding.
@@ -629,7 +641,8 @@ TrainLog train_fast(TwoLayerNet& net, const SparseSet& train_set, const SparseSe
                                 " must be between 1 and the " + std::to_string(n) +
                                 " training images");
   }
-  if (config.iterations == 0) throw std::invalid_argument("train_fast: iterations must be at least 1");
+  if (config.iterations == 0)
+    throw std::invalid_argument("train_fast: iterations must be at least 1");
   if (!std::isfinite(config.learning_rate) || config.learning_rate == 0.0) {
     throw std::invalid_argument("train_fast: learning_rate must be finite and not 0");
   }
@@ -639,8 +652,8 @@ TrainLog train_fast(TwoLayerNet& net, const SparseSet& train_set, const SparseSe
     if (set->x.cols != D || set->labels.size() != set->x.rows) {
       throw std::invalid_argument("train_fast: a set of (" + std::to_string(set->x.rows) + "x" +
                                   std::to_string(set->x.cols) + ") images and " +
-                                  std::to_string(set->labels.size()) + " labels for a net whose W1 is " +
-                                  net.params.W1.shape());
+                                  std::to_string(set->labels.size()) +
+                                  " labels for a net whose W1 is " + net.params.W1.shape());
     }
     for (const std::size_t label : set->labels) {
       if (label >= K) {
@@ -661,16 +674,19 @@ TrainLog train_fast(TwoLayerNet& net, const SparseSet& train_set, const SparseSe
     // 2–4. gradient, step, loss after the step
     return fast.step(train_set, choose_batch(rng, n, config.batch_size), config.learning_rate);
   };
-  const auto evaluate = [&] { return std::make_pair(fast.accuracy(train_set), fast.accuracy(test_set)); };
+  const auto evaluate = [&] {
+    return std::make_pair(fast.accuracy(train_set), fast.accuracy(test_set));
+  };
   return train_loop(config, n, observer, step, evaluate);
 }
 
 TrainLog train_loop(const TrainConfig& config, std::size_t n, const TrainObserver& observer,
                     const std::function<double()>& step,
                     const std::function<std::pair<double, double>()>& evaluate) {
-  const std::size_t per_epoch = config.iterations_per_epoch > 0
-                                    ? config.iterations_per_epoch
-                                    : std::max<std::size_t>(1, n / std::max<std::size_t>(1, config.batch_size));
+  const std::size_t per_epoch =
+      config.iterations_per_epoch > 0
+          ? config.iterations_per_epoch
+          : std::max<std::size_t>(1, n / std::max<std::size_t>(1, config.batch_size));
   TrainLog log;
   log.losses.reserve(config.iterations);
   double loss_sum = 0.0;  // batch losses since the last evaluation

@@ -10,7 +10,8 @@
 Matrix dense(const SparseRows& a) {
   Matrix m(a.rows, a.cols);
   for (std::size_t i = 0; i < a.rows; ++i)
-    for (std::size_t k = a.row_start[i]; k < a.row_start[i + 1]; ++k) m(i, a.column[k]) = a.value[k];
+    for (std::size_t k = a.row_start[i]; k < a.row_start[i + 1]; ++k)
+      m(i, a.column[k]) = a.value[k];
   return m;
 }
 
@@ -63,8 +64,7 @@ void gather_rows(const SparseRowsOf<T>& a, const std::vector<std::size_t>& indic
 }
 
 template <typename T>
-void copy_rows(const SparseRowsOf<T>& a, std::size_t begin, std::size_t end,
-               SparseRowsOf<T>& out) {
+void copy_rows(const SparseRowsOf<T>& a, std::size_t begin, std::size_t end, SparseRowsOf<T>& out) {
   if (begin > end || end > a.rows) {
     throw std::out_of_range("copy_rows: rows " + std::to_string(begin) + ".." +
                             std::to_string(end) + " of a set of " + std::to_string(a.rows));

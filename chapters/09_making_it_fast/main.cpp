@@ -100,10 +100,9 @@ std::size_t size_flag(const Flags& flags, const std::string& name, std::size_t f
 // How far parameters a are from b: the worst of the four relative errors of chapter 6,
 // max|a − b| / max(|a|, |b|) over each matrix.
 double max_param_diff(const TwoLayerParams& a, const TwoLayerParams& b) {
-  return std::max({relative_error(a.W1, b.W1).relative_error,
-                   relative_error(a.b1, b.b1).relative_error,
-                   relative_error(a.W2, b.W2).relative_error,
-                   relative_error(a.b2, b.b2).relative_error});
+  return std::max(
+      {relative_error(a.W1, b.W1).relative_error, relative_error(a.b1, b.b1).relative_error,
+       relative_error(a.W2, b.W2).relative_error, relative_error(a.b2, b.b2).relative_error});
 }
 
 bool same_params(const TwoLayerParams& a, const TwoLayerParams& b) {
@@ -208,7 +207,8 @@ Work count_work(const SparseSet& train, const SparseSet& test, const TrainConfig
   const double e = static_cast<double>(evaluations);
   Work w;
   w.sparse = 3.0 * nonzeros * h + e * set_nonzeros * h;
-  w.dense = 4.0 * static_cast<double>(config.iterations * config.batch_size) * hk + e * set_images * hk;
+  w.dense =
+      4.0 * static_cast<double>(config.iterations * config.batch_size) * hk + e * set_images * hk;
   return w;
 }
 
@@ -282,8 +282,8 @@ int main(int argc, char** argv) {
     std::cout << "program: 09_making_it_fast\n";
     std::cout << "data: " << dir << " (" << n_train << " training images, " << n_test
               << " test images)\n";
-    std::cout << "network: " << shape << ", batch " << run.batch << ", lr " << repr(run.lr)
-              << ", " << run.iterations << " iterations, accuracy every " << per_epoch
+    std::cout << "network: " << shape << ", batch " << run.batch << ", lr " << repr(run.lr) << ", "
+              << run.iterations << " iterations, accuracy every " << per_epoch
               << " and after the last" << (book_settings ? " (chapter 7's default run)" : "")
               << "\n";
     std::cout << "gradient: " << method
@@ -306,8 +306,8 @@ int main(int argc, char** argv) {
       });
     }
     if (!numerical) {
-      const double inked = static_cast<double>(train_set.x.nonzeros()) /
-                           static_cast<double>(train_set.x.rows * D);
+      const double inked =
+          static_cast<double>(train_set.x.nonzeros()) / static_cast<double>(train_set.x.rows * D);
       std::cout << "nonzero pixels: " << fixed(100.0 * inked, 1) << "% of the training set's "
                 << train_set.x.rows * D << ", " << fixed(inked * static_cast<double>(D), 1)
                 << " an image: the only ones x·W1 needs\n";
@@ -315,8 +315,8 @@ int main(int argc, char** argv) {
     std::cout << "\n";
 
     // The slice: the run's first iterations, the same batches for every idea.
-    const std::size_t slice = std::min(run.iterations, numerical ? kSliceIterationsNumerical
-                                                                 : kSliceIterations);
+    const std::size_t slice =
+        std::min(run.iterations, numerical ? kSliceIterationsNumerical : kSliceIterations);
     std::vector<std::vector<std::size_t>> batches;
     {
       Rng rng(seed + 1);
@@ -335,7 +335,8 @@ int main(int argc, char** argv) {
     const Batch test_part = sample_batch(mnist.test, first_test, kClasses);
     const SparseRows test_part_pixels = sparse_rows(test_part.x);
     const std::vector<std::size_t> test_part_labels(
-        mnist.test.labels.begin(), mnist.test.labels.begin() + static_cast<std::ptrdiff_t>(timed_images));
+        mnist.test.labels.begin(),
+        mnist.test.labels.begin() + static_cast<std::ptrdiff_t>(timed_images));
 
     // Chapter 7's step, plain: the four calls of train's loop body; chapter 6's accuracy.
     // With the numerical gradient as chapter 7's --gradient numerical, or the fast one.
@@ -395,7 +396,8 @@ int main(int argc, char** argv) {
               s.losses.push_back(net->step(train_set, batches[i], step));
             } else {
               const Batch batch = sample_batch(mnist.train, batches[i], kClasses);
-              s.losses.push_back(net->step(to_floats(sparse_rows(batch.x)), labels_of(batches[i]), step));
+              s.losses.push_back(
+                  net->step(to_floats(sparse_rows(batch.x)), labels_of(batches[i]), step));
             }
           }
           s.params = net->params();
@@ -441,13 +443,13 @@ int main(int argc, char** argv) {
       const double loss_diff = max_diff(floats.result.losses, plain.result.losses);
       const double param_diff = max_param_diff(floats.result.params, plain.result.params);
       const double accuracy_diff = std::fabs(floats.accuracy - plain.accuracy);
-      ok &= check_line(floats.name,
-                       differences(floats.result, plain.result) + ", accuracy " +
-                           fixed(floats.accuracy, 4),
-                       "within " + sci(kFloatLossTol, 0) + ", " + sci(kFloatParamTol, 0) + ", ±" +
-                           repr(kFloatAccuracyTol) + " (kFloat*Tol)",
-                       loss_diff <= kFloatLossTol && param_diff <= kFloatParamTol &&
-                           accuracy_diff <= kFloatAccuracyTol);
+      ok &= check_line(
+          floats.name,
+          differences(floats.result, plain.result) + ", accuracy " + fixed(floats.accuracy, 4),
+          "within " + sci(kFloatLossTol, 0) + ", " + sci(kFloatParamTol, 0) + ", ±" +
+              repr(kFloatAccuracyTol) + " (kFloat*Tol)",
+          loss_diff <= kFloatLossTol && param_diff <= kFloatParamTol &&
+              accuracy_diff <= kFloatAccuracyTol);
       for (std::size_t k = 4; k <= 5; ++k) {
         const bool same = identical(ideas[k], ideas[k - 1]);
         ok &= check_line(ideas[k].name,
@@ -463,19 +465,21 @@ int main(int argc, char** argv) {
           std::vector<std::size_t>(batches[0].begin(), batches[0].begin() + kNumericalImages),
           kClasses);
       TwoLayerParams slow, quick;
-      numerical_slow_seconds = seconds_of([&] { slow = small.numerical_gradient(batch.x, batch.t); });
-      numerical_fast_seconds =
-          median_seconds(kRounds, [&] { quick = numerical_gradient_fast(small, batch.x, batch.t); });
+      numerical_slow_seconds =
+          seconds_of([&] { slow = small.numerical_gradient(batch.x, batch.t); });
+      numerical_fast_seconds = median_seconds(
+          kRounds, [&] { quick = numerical_gradient_fast(small, batch.x, batch.t); });
       const double error = std::max({relative_error(quick.W1, slow.W1).relative_error,
                                      relative_error(quick.b1, slow.b1).relative_error,
                                      relative_error(quick.W2, slow.W2).relative_error,
                                      relative_error(quick.b2, slow.b2).relative_error});
-      ok &= check_line("6 only what a nudge changes",
-                       "one numerical gradient (" + std::to_string(D) + "-" +
-                           std::to_string(kNumericalDefaults.hidden) + "-" +
-                           std::to_string(kClasses) + ", " + std::to_string(kNumericalImages) +
-                           " images): relative error " + sci(error, 1) + " against chapter 6's",
-                       "below " + sci(kNumericalTol, 0) + " (kNumericalTol)", error < kNumericalTol);
+      ok &=
+          check_line("6 only what a nudge changes",
+                     "one numerical gradient (" + std::to_string(D) + "-" +
+                         std::to_string(kNumericalDefaults.hidden) + "-" +
+                         std::to_string(kClasses) + ", " + std::to_string(kNumericalImages) +
+                         " images): relative error " + sci(error, 1) + " against chapter 6's",
+                     "below " + sci(kNumericalTol, 0) + " (kNumericalTol)", error < kNumericalTol);
     }
     if (!ok) {
       throw std::runtime_error(
@@ -525,8 +529,9 @@ int main(int argc, char** argv) {
         for (std::size_t c0 = 0; c0 < n; c0 += 1000) {
           std::vector<std::size_t> rows;
           for (std::size_t i = c0; i < std::min(n, c0 + 1000); ++i) rows.push_back(i);
-          const std::vector<std::size_t> labels(data.labels.begin() + static_cast<std::ptrdiff_t>(c0),
-                                                data.labels.begin() + static_cast<std::ptrdiff_t>(c0 + rows.size()));
+          const std::vector<std::size_t> labels(
+              data.labels.begin() + static_cast<std::ptrdiff_t>(c0),
+              data.labels.begin() + static_cast<std::ptrdiff_t>(c0 + rows.size()));
           correct += sparse_correct(net, sparse_rows(sample_batch(data, rows, kClasses).x), labels);
         }
         return static_cast<double>(correct) / static_cast<double>(n);
@@ -537,9 +542,9 @@ int main(int argc, char** argv) {
       log = train_loop(config, n_train, observer, numerical_step, exact_accuracies);
     });
     if (log.diverged) {
-      throw std::runtime_error("training diverged at iteration " + std::to_string(log.losses.size()) +
-                               " (lr " + repr(run.lr) +
-                               "): the loss is not finite. HINT: lower --lr (the book's 0.1 works)");
+      throw std::runtime_error(
+          "training diverged at iteration " + std::to_string(log.losses.size()) + " (lr " +
+          repr(run.lr) + "): the loss is not finite. HINT: lower --lr (the book's 0.1 works)");
     }
     const Evaluation& end = log.evaluations.back();
     const std::string note = book_settings ? "" : "  (for the book's defaults, not this run's)";
@@ -553,18 +558,19 @@ int main(int argc, char** argv) {
     Work work;
     if (!numerical) {
       work = count_work(train_set, test_set, config, seed + 1, H, kClasses, evaluations);
-      std::cout << "work: " << sci(work.sparse + work.dense, 2) << " multiply-adds: "
-                << sci(work.sparse, 2) << " in the sparse products (3 a step, 1 an image "
+      std::cout << "work: " << sci(work.sparse + work.dense, 2)
+                << " multiply-adds: " << sci(work.sparse, 2)
+                << " in the sparse products (3 a step, 1 an image "
                 << "evaluated), " << sci(work.dense, 2) << " in the output layer\n";
     }
 
     const double scale = static_cast<double>(n_train + n_test) / static_cast<double>(timed_images);
     const double evaluation_count = static_cast<double>(evaluations);
-    Table table(numerical ? std::vector<std::string>{"idea", "one step", "speed-up",
-                                                     "the run (est.)", "speed-up"}
-                          : std::vector<std::string>{"idea", "one step", "speed-up",
-                                                     "one evaluation", "speed-up",
-                                                     "the run (est.)", "speed-up"});
+    Table table(
+        numerical
+            ? std::vector<std::string>{"idea", "one step", "speed-up", "the run (est.)", "speed-up"}
+            : std::vector<std::string>{"idea", "one step", "speed-up", "one evaluation", "speed-up",
+                                       "the run (est.)", "speed-up"});
     const auto estimate = [&](const Idea& idea) {
       return idea.step_seconds * static_cast<double>(run.iterations) +
              (numerical ? 0.0 : idea.evaluation_seconds * scale * evaluation_count);
@@ -583,7 +589,9 @@ int main(int argc, char** argv) {
     }
     std::cout << "\n" << table.text("timing: ");
     std::cout << "timing: (one step: the median of " << kRounds << " rounds, over iterations 1-"
-              << slice << (numerical ? "" : " (1-" + std::to_string(kFloatTimedIterations) + " for ideas 3-5)")
+              << slice
+              << (numerical ? ""
+                            : " (1-" + std::to_string(kFloatTimedIterations) + " for ideas 3-5)")
               << (numerical ? ""
                             : "; one evaluation: " + std::to_string(timed_images) +
                                   " test images, scaled to both sets' " +

@@ -73,8 +73,8 @@ void sparse_times(const SparseRows& x, const Matrix& w, Matrix& out) {
 void sparse_transposed_times(const SparseRows& x, const Matrix& d, Matrix& g) {
   if (x.rows != d.rows()) {
     throw std::invalid_argument("sparse_transposed_times: transpose of x (" +
-                                std::to_string(x.rows) + "x" + std::to_string(x.cols) +
-                                ") * d " + d.shape() + ": x.rows != d.rows");
+                                std::to_string(x.rows) + "x" + std::to_string(x.cols) + ") * d " +
+                                d.shape() + ": x.rows != d.rows");
   }
   const std::size_t m = d.cols();
   if (g.rows() == x.cols && g.cols() == m) {
@@ -100,12 +100,12 @@ void lanes_times(const SparseFloats& x, const PaddedRows& w, PaddedRows& out, st
                  std::size_t end) {
   if (x.cols != w.rows() || w.cols() != out.cols() || out.rows() < x.rows || begin > end ||
       end > x.rows) {
-    throw std::invalid_argument(
-        "lanes_times: x (" + std::to_string(x.rows) + "x" + std::to_string(x.cols) + ") * w (" +
-        std::to_string(w.rows()) + "x" + std::to_string(w.cols()) + ") into out (" +
-        std::to_string(out.rows()) + "x" + std::to_string(out.cols()) + "), rows " +
-        std::to_string(begin) + ".." + std::to_string(end) +
-        ": needs x.cols == w.rows, out as wide as w, rows within x");
+    throw std::invalid_argument("lanes_times: x (" + std::to_string(x.rows) + "x" +
+                                std::to_string(x.cols) + ") * w (" + std::to_string(w.rows()) +
+                                "x" + std::to_string(w.cols()) + ") into out (" +
+                                std::to_string(out.rows()) + "x" + std::to_string(out.cols()) +
+                                "), rows " + std::to_string(begin) + ".." + std::to_string(end) +
+                                ": needs x.cols == w.rows, out as wide as w, rows within x");
   }
   for (std::size_t t = 0; t < w.tiles(); ++t) {  // 64 hidden units at a time
     for (std::size_t i = begin; i < end; ++i) {
@@ -117,7 +117,8 @@ void lanes_times(const SparseFloats& x, const PaddedRows& w, PaddedRows& out, st
         // acc += x(i,p)·w(p, tile): 64 multiply-adds in 4 instructions. Unrolled, so that
         // the compiler keeps acc in registers instead of storing it after every pixel.
 #pragma GCC unroll 4
-        for (std::size_t c = 0; c < kTileLanes; ++c) acc[c] = fused_multiply_add(xip, wp[c], acc[c]);
+        for (std::size_t c = 0; c < kTileLanes; ++c)
+          acc[c] = fused_multiply_add(xip, wp[c], acc[c]);
       }
       Lanes* o = out.lanes(i) + t * kTileLanes;
       for (std::size_t c = 0; c < kTileLanes; ++c) o[c] = acc[c];

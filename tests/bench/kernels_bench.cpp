@@ -119,7 +119,8 @@ void BM_Gradient_lanes_transposed_times(benchmark::State& state) {
 void BM_Batch_sample_batch(benchmark::State& state) {
   data();  // loaded before the clock starts
   std::size_t k = 0;
-  for (auto _ : state) benchmark::DoNotOptimize(sample_batch(data().mnist.train, data().batches[k++ % 16], kK));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(sample_batch(data().mnist.train, data().batches[k++ % 16], kK));
 }
 void BM_Batch_sparse_rows_of_dense(benchmark::State& state) {
   data();  // loaded before the clock starts
@@ -193,7 +194,8 @@ void BM_Step_FastNet(benchmark::State& state) {
   data();  // loaded before the clock starts
   FastNet net(data().net.params, kB, {static_cast<std::size_t>(state.range(0)), true});
   std::size_t k = 0;
-  for (auto _ : state) benchmark::DoNotOptimize(net.step(data().train, data().batches[k++ % 16], 0.1));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(net.step(data().train, data().batches[k++ % 16], 0.1));
 }
 
 // The accuracy on the 10,000 test images.
