@@ -110,7 +110,7 @@ class Workers {
   std::size_t n_ = 0;
   // Atomics, so that a thread can spin on them for a few microseconds before it sleeps on
   // a condition variable (waking a sleeping thread costs tens of microseconds, and a
-  // training step hands out work three times); written under mutex_ all the same.
+  // training step hands out work four times); written under mutex_ all the same.
   std::atomic<std::size_t> generation_{0};  // bumped for each for_parts call
   std::atomic<std::size_t> pending_{0};     // helpers still running the current call
   std::atomic<bool> stop_{false};
