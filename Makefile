@@ -27,6 +27,13 @@ learner_common_CXXFLAGS := -O3 -march=native -Wno-restrict
 # only reports: unoptimised, they compile in half the time, which the first make check
 # feels most. (Line numbers in a failure come from the source, not from -O.)
 learner_tests_CXXFLAGS := -O0
+# Chapter 09 is about speed, so its code (stubs, solutions, tests, program) is optimised
+# for this machine in every build: timing it at -O1 would teach the wrong lessons, and its
+# 64-byte Lanes need the CPU's vector registers (without them GCC warns that they are
+# passed differently). Its index checks and assertions stay on in the learner's build.
+speed_SOURCES := chapters/09_% solutions/09_% tests/09_% build/shipped/chapters/09_%
+learner_speed_CXXFLAGS := -O3 -march=native
+sanitize_speed_CXXFLAGS := -march=native
 # -O3 -march=native: the reference build is made for the machine it runs on (AVX on a recent
 # CPU), same results (no FMA, no -ffast-math); -Wno-restrict: GCC 12's false positive on
 # std::string concatenation at -O3 (GCC bug 105329). See BENCHMARKS.md.
@@ -149,13 +156,13 @@ compile = @mkdir -p $(@D) && echo "  CXX   $<  ($(1))" && tmp=$@.$$$$.tmp && \
   mv -f $$tmp.d $(@:.o=.d) && mv -f $$tmp $@ || { rm -f $$tmp $$tmp.d; exit 1; }
 
 build/learner/obj/%.o: %.cpp | build/compile_commands.json
-	$(call compile,learner,$(learner_CXXFLAGS) $(if $(filter common/%,$<),$(learner_common_CXXFLAGS)) $(if $(filter tests/%,$<),$(learner_tests_CXXFLAGS)))
+	$(call compile,learner,$(learner_CXXFLAGS) $(if $(filter common/%,$<),$(learner_common_CXXFLAGS)) $(if $(filter tests/%,$<),$(learner_tests_CXXFLAGS)) $(if $(filter $(speed_SOURCES),$<),$(learner_speed_CXXFLAGS)))
 
 build/reference/obj/%.o: %.cpp | build/compile_commands.json
 	$(call compile,reference,$(reference_CXXFLAGS) $(if $(filter tests/support/%,$<),-O0))
 
 build/sanitize/obj/%.o: %.cpp | build/compile_commands.json
-	$(call compile,sanitize,$(sanitize_CXXFLAGS) $(if $(filter tests/support/%,$<),-O0))
+	$(call compile,sanitize,$(sanitize_CXXFLAGS) $(if $(filter tests/support/%,$<),-O0) $(if $(filter $(speed_SOURCES),$<),$(sanitize_speed_CXXFLAGS)))
 
 # A stub as shipped exists once tools/shipped.sh has taken it from git.
 $(SHIPPED)/%.cpp:
@@ -254,7 +261,7 @@ mutants:
 clean:
 	rm -rf build out
 
-# make bench: Google Benchmark on the fast kernels (common/fast.h) and the training loop,
+# make bench: Google Benchmark on chapter 09's kernels and steps against the plain ones,
 # built under build/bench/ (tools/bench.sh; BENCH_FLAGS, BENCH_ARGS, BENCH_FILTER).
 bench:
 	@bash tools/bench.sh

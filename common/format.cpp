@@ -59,3 +59,13 @@ std::string tuple(const std::vector<double>& values, std::string (*one)(double))
   for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + one(values[i]);
   return out + ")";
 }
+
+std::string epoch_line(std::size_t iteration, std::size_t per_epoch, std::size_t last,
+                       double mean_loss, double train_accuracy, double test_accuracy) {
+  const bool on_schedule = per_epoch > 0 && (iteration - 1) % per_epoch == 0;
+  const std::string label = on_schedule && iteration != last
+                                ? "epoch " + std::to_string((iteration - 1) / per_epoch)
+                                : "final";
+  return label + "  iter " + std::to_string(iteration) + "  loss " + fixed(mean_loss, 4) +
+         "  train_acc " + fixed(train_accuracy, 4) + "  test_acc " + fixed(test_accuracy, 4);
+}

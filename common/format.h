@@ -2,6 +2,7 @@
 // can compare our output with the book digit by digit.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -18,3 +19,11 @@ std::string fixed(double x, int decimals = 8);
 
 // A point as "(a, b, ...)", each entry through `one` (repr, or a lambda around sci/fixed).
 std::string tuple(const std::vector<double>& values, std::string (*one)(double) = repr);
+
+// One line of a training run's measurements, as lessons 07–09 print them:
+//   "epoch 1  iter 601  loss 1.6974  train_acc 0.8017  test_acc 0.8061"
+// The measurements fall after iterations 1, per_epoch + 1, 2·per_epoch + 1, … (the book's
+// i % per_epoch == 0, its i counting from 0), labelled "epoch 0", "epoch 1", …; the one
+// after the run's last iteration, last, is labelled "final".
+std::string epoch_line(std::size_t iteration, std::size_t per_epoch, std::size_t last,
+                       double mean_loss, double train_accuracy, double test_accuracy);

@@ -268,7 +268,7 @@ if has 07; then
   fi
   expect_usage "$(full 07)" --data data-cases/tiny --batch 4
 fi
-for ch in 07 08; do
+for ch in 07 08 09; do
   has "$ch" || continue
   for c in "${cases[@]}"; do
     IFS='|' read -r name file reason <<<"$c"

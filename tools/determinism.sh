@@ -3,8 +3,9 @@
 # Runs each chapter's reference program (build/reference/bin/CHAPTER_program) twice, each
 # time in a fresh folder of its own under build/determinism/, and compares the two runs'
 # exit status, stdout and every file they wrote under out/ (the SVG pictures) byte for
-# byte. Quick arguments come from tools/programs.sh; programs that read MNIST are skipped
-# when data/mnist/ is missing. One line per chapter, then "N passed, N failed"; exits 1
+# byte, all but the lines that carry measured times (TIMED_LINES in tools/programs.sh).
+# Quick arguments come from tools/programs.sh; programs that read MNIST are skipped when
+# data/mnist/ is missing. One line per chapter, then "N passed, N failed"; exits 1
 # if any chapter differs or fails.
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -63,20 +64,23 @@ for ch in "${programs[@]}"; do
     statuses+=($?)
   done
   a=$WORK/$ch/run1 b=$WORK/$ch/run2
+  for dir in "$a" "$b"; do untimed <"$dir/stdout" >"$dir/stdout.untimed"; done
+  timed=$(($(wc -l <"$a/stdout") - $(wc -l <"$a/stdout.untimed")))
   pictures=$(find "$a/out" -type f 2>/dev/null | wc -l)
   if [ "${statuses[0]}" -ne 0 ] || [ "${statuses[1]}" -ne 0 ]; then
     fail "$label exited with status ${statuses[*]}; the end of its stderr:"
     tail -n 5 "$a/stderr"
-  elif ! cmp -s "$a/stdout" "$b/stdout"; then
+  elif ! cmp -s "$a/stdout.untimed" "$b/stdout.untimed"; then
     fail "$label: the two runs print different output; the first difference:"
-    diff "$a/stdout" "$b/stdout" | head -n 6
+    diff "$a/stdout.untimed" "$b/stdout.untimed" | head -n 6
   elif ! same_tree "$a/out" "$b/out" >"$WORK/$ch/out.diff"; then
     fail "$label: the two runs write different files under out/:"
     head -n 6 "$WORK/$ch/out.diff"
   else
     pass
-    printf '  %-44s identical: stdout (%d lines), %d files under out/\n' "$label" \
-      "$(wc -l <"$a/stdout")" "$pictures"
+    printf '  %-44s identical: stdout (%d lines%s), %d files under out/\n' "$label" \
+      "$(wc -l <"$a/stdout.untimed")" "$([ "$timed" -gt 0 ] && echo ", $timed timing: lines left out")" \
+      "$pictures"
   fi
 done
 

@@ -8,12 +8,22 @@
 
 MNIST_FILES=(train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte)
 
+# Timed lines. A program may print times it measured as it ran (chapter 09's table of
+# ideas, chapter 08's --timing): they change from run to run, so each such line starts
+# with "timing:", and only those. tools/determinism.sh and tools/readme_outputs.sh leave
+# them out, of the program's output and of a lesson's copy of it alike, and hold every
+# other line to the byte.
+TIMED_LINES='^timing:'
+
+# untimed < OUTPUT → OUTPUT without its timed lines.
+untimed() { sed -E "/$TIMED_LINES/d"; }
+
 # program_args CHAPTER GATE → the quick arguments of the chapter's program for GATE
 # (sanitize or determinism); empty means the defaults.
 program_args() {
   case "$1:$2" in
     # 10,000 training iterations by default: minutes, and far more under ASan.
-    07_*:sanitize | 08_*:sanitize) echo "--iters 50" ;;
+    07_*:sanitize | 08_*:sanitize | 09_*:sanitize) echo "--iters 50" ;;
     07_*:determinism | 08_*:determinism) echo "--iters 300" ;;
     *) echo "" ;;
   esac

@@ -242,13 +242,9 @@ TrainObserver printing_observer(ProgressLine& progress, std::size_t per_epoch,
   };
   observer.on_evaluation = [&progress, per_epoch, iterations](const Evaluation& e) {
     progress.clear();
-    const bool on_schedule = (e.iteration - 1) % per_epoch == 0;
-    const std::string label = on_schedule && e.iteration != iterations
-                                  ? "epoch " + std::to_string((e.iteration - 1) / per_epoch)
-                                  : "final";
-    std::cout << label << "  iter " << e.iteration << "  loss " << fixed(e.mean_loss, 4)
-              << "  train_acc " << fixed(e.train_accuracy, 4) << "  test_acc "
-              << fixed(e.test_accuracy, 4) << std::endl;
+    std::cout << epoch_line(e.iteration, per_epoch, iterations, e.mean_loss, e.train_accuracy,
+                            e.test_accuracy)
+              << std::endl;
   };
   return observer;
 }

@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <utility>
 #include <vector>
 
 #include "chapters/06_two_layer_net/two_layer_net.h"
@@ -107,6 +108,18 @@ struct TrainObserver {
 // several chunks at once on the machine's cores (so accuracy must change nothing but its
 // result, as a const member function should). Throws std::invalid_argument for an empty set.
 double accuracy_on(const TwoLayerNet& net, const Dataset& data);
+
+// Given. The loop of train below around any step: for each iteration i = 1 … iterations,
+//   loss = step(); append it to losses; on_iteration(i, loss)
+//   if the loss is NaN or ±inf: set diverged and stop (no evaluation)
+//   if i − 1 is a multiple of the epoch's iterations, or i == iterations: {train, test}
+//   accuracy = evaluate(), with the mean of the losses since the last evaluation, appended
+//   to evaluations, then on_evaluation
+// The epoch is config.iterations_per_epoch, or (0) max(1, n / batch_size) iterations, n
+// the training images. Lesson 09's fast training runs its own steps in this loop.
+TrainLog training_loop(const TrainConfig& config, std::size_t n, const TrainObserver& observer,
+                       const std::function<double()>& step,
+                       const std::function<std::pair<double, double>()>& evaluate);
 
 // Given. Mini-batch stochastic gradient descent, the book's train_neuralnet.py: for each
 // iteration i = 1 … iterations,

@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "chapters/07_learning_mnist/train.h"
@@ -70,20 +72,21 @@ double accuracy_on(const TwoLayerNet& net, const Dataset& data) {
   return static_cast<double>(total) / static_cast<double>(data.size());
 }
 
-TrainLog train(TwoLayerNet& net, const Dataset& train_set, const Dataset& test_set,
-               const TrainConfig& config, Rng& rng, const TrainObserver& observer) {
-  check_config(net, train_set, test_set, config);
+TrainLog training_loop(const TrainConfig& config, std::size_t n, const TrainObserver& observer,
+                       const std::function<double()>& step,
+                       const std::function<std::pair<double, double>()>& evaluate) {
   // One epoch = as many iterations as it takes to draw N images (with repeats, so not
   // exactly every image once): 60,000 / 100 = 600.
-  const std::size_t per_epoch = config.iterations_per_epoch > 0
-                                    ? config.iterations_per_epoch
-                                    : std::max<std::size_t>(1, train_set.size() / config.batch_size);
+  const std::size_t per_epoch =
+      config.iterations_per_epoch > 0
+          ? config.iterations_per_epoch
+          : std::max<std::size_t>(1, n / std::max<std::size_t>(1, config.batch_size));
   TrainLog log;
   log.losses.reserve(config.iterations);
   double loss_sum = 0.0;  // batch losses since the last evaluation
   std::size_t loss_count = 0;
   for (std::size_t i = 1; i <= config.iterations; ++i) {
-    const double loss = train_step(net, train_set, config, rng);
+    const double loss = step();
     log.losses.push_back(loss);
     if (observer.on_iteration) observer.on_iteration(i, loss);
     // NaN or inf poisons every parameter it touches; nothing after it means anything.
@@ -99,8 +102,7 @@ TrainLog train(TwoLayerNet& net, const Dataset& train_set, const Dataset& test_s
       Evaluation e;
       e.iteration = i;
       e.mean_loss = loss_sum / static_cast<double>(loss_count);
-      e.train_accuracy = accuracy_on(net, train_set);
-      e.test_accuracy = accuracy_on(net, test_set);
+      std::tie(e.train_accuracy, e.test_accuracy) = evaluate();
       log.evaluations.push_back(e);
       loss_sum = 0.0;
       loss_count = 0;
@@ -108,4 +110,12 @@ TrainLog train(TwoLayerNet& net, const Dataset& train_set, const Dataset& test_s
     }
   }
   return log;
+}
+
+TrainLog train(TwoLayerNet& net, const Dataset& train_set, const Dataset& test_set,
+               const TrainConfig& config, Rng& rng, const TrainObserver& observer) {
+  check_config(net, train_set, test_set, config);
+  return training_loop(
+      config, train_set.size(), observer, [&] { return train_step(net, train_set, config, rng); },
+      [&] { return std::make_pair(accuracy_on(net, train_set), accuracy_on(net, test_set)); });
 }

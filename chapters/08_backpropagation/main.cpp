@@ -204,13 +204,9 @@ void train_layered_net(const Mnist& mnist, std::uint64_t seed, std::size_t itera
   config.iterations_per_epoch = per_epoch;
   TrainObserver observer;
   observer.on_evaluation = [&](const Evaluation& e) {
-    const bool on_schedule = (e.iteration - 1) % per_epoch == 0;
-    const std::string label = on_schedule && e.iteration != iterations
-                                  ? "epoch " + std::to_string((e.iteration - 1) / per_epoch)
-                                  : "final";
-    std::cout << label << "  iter " << e.iteration << "  loss " << fixed(e.mean_loss, 4)
-              << "  train_acc " << fixed(e.train_accuracy, 4) << "  test_acc "
-              << fixed(e.test_accuracy, 4) << std::endl;
+    std::cout << epoch_line(e.iteration, per_epoch, iterations, e.mean_loss, e.train_accuracy,
+                            e.test_accuracy)
+              << std::endl;
   };
   std::cout << "training the " << layout(net.params)
             << " layered net with lesson 07's loop, settings and batches (its epoch lines):\n";
