@@ -163,7 +163,7 @@ int main(int argc, char** argv) {
   flags.parse(argc, argv);
   const double h = flags.number("h");
   if (h <= 0) flags.fail("--h must be > 0, got " + flags.text("h"));
-  return guarded_main([h] {
+  return guarded_main(flags, [h] {
     std::cout << "lesson: 01 numerical differentiation\n";
     std::cout << "function_1: f(x) = 0.01*x^2 + 0.1*x, exact f'(x) = 0.02*x + 0.1\n";
     std::cout << "h: " << repr(h) << "\n";

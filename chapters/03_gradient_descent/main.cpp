@@ -89,9 +89,13 @@ int main(int argc, char** argv) {
   const double lr = flags.number("lr");
   const long steps = flags.integer("steps", 0);
   const long plot_steps = flags.integer("plot-steps", 1);
+  // Each step keeps its point of the path: a Vector of two doubles and its heap block.
+  constexpr double kBytesPerStep = sizeof(Vector) + 2 * sizeof(double) + 16;
+  flags.require_memory(static_cast<double>(steps + plot_steps) * kBytesPerStep,
+                       {"steps", "plot-steps"});
   const bool book_run = lr == kBookLr && steps == kBookSteps;
 
-  return guarded_main([&] {
+  return guarded_main(flags, [&] {
     std::cout << "function: f(x) = x0^2 + x1^2 (the book's function_2)\n"
               << "start: " << tuple(kStart) << "\n"
               << "lr: " << repr(lr) << "\n"

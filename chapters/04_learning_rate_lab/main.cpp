@@ -59,7 +59,6 @@ constexpr int kLimitSteps = 100;
 // each of the sweep's rates (kept for the picture), plus one point of the run in flight
 // (a Vector, and its two coordinates in a heap block of 16 bytes behind a 16-byte header).
 constexpr std::size_t kBytesPerStep = sizeof(double) * kRates.size() + sizeof(Vector) + 32;
-constexpr std::size_t kMemoryBudget = std::size_t{1} << 30;  // 1 GiB
 // The picture draws at most this many points per line, whatever the number of steps.
 constexpr long kMaxPlotPoints = 2000;
 
@@ -157,16 +156,8 @@ std::string predicted_words(Outcome outcome) {
 // --steps, refused when the runs would not fit the memory budget.
 long parse_steps(const Flags& flags) {
   const long steps = flags.integer("steps", 1);
-  const std::size_t most = kMemoryBudget / kBytesPerStep;
-  if (static_cast<std::size_t>(steps) > most) {
-    const double gib = static_cast<double>(steps) * kBytesPerStep / kMemoryBudget;
-    flags.fail("--steps " + flags.text("steps") + " would hold about " + fixed(gib, 1) + " GiB (" +
-               std::to_string(kBytesPerStep) + " bytes per step: f at each step of the " +
-               std::to_string(kRates.size()) +
-               " runs, and the run in flight), more "
-               "than the 1 GiB this lab allows itself. HINT: --steps " +
-               std::to_string(most) + " or fewer");
-  }
+  // f at each step of every run of the sweep, and the path of the run in flight.
+  flags.require_memory(static_cast<double>(steps) * kBytesPerStep, {"steps"});
   return steps;
 }
 
@@ -277,7 +268,7 @@ int main(int argc, char** argv) {
   flags.parse(argc, argv);
   const long steps = parse_steps(flags);
 
-  return guarded_main([&] {
+  return guarded_main(flags, [&] {
     print_header(steps);
     const std::vector<SweepRow> rows = learning_rate_sweep(
         function_2, kStart, {kRates.begin(), kRates.end()}, static_cast<int>(steps));

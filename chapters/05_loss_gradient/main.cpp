@@ -169,7 +169,7 @@ int main(int argc, char** argv) {
   flags.parse(argc, argv);
   const std::string out_dir = flags.text("out");
 
-  return guarded_main([&] {
+  return guarded_main(flags, [&] {
     const BookExample book;
     print_header(book);
     print_softmax_and_losses();

@@ -224,7 +224,7 @@ int main(int argc, char** argv) {
                std::to_string(kTrainImages) + " training images");
   }
 
-  return guarded_main([&] {
+  return guarded_main(flags, [&] {
     const Examples data = load_examples(data_dir, batch, seed);
     std::cout << "program: 06_two_layer_net\n"
               << "data: " << data.source << "\n"

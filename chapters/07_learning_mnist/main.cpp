@@ -15,7 +15,9 @@
 #include <cstdint>
 #include <iostream>
 #include <stdexcept>
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "chapters/06_two_layer_net/two_layer_net.h"
@@ -57,9 +59,6 @@ constexpr std::size_t kLossWindow = 100;  // iterations averaged in loss.svg's s
 // Batch losses vary from batch to batch by a few hundredths, so a change in the mean of
 // ten of them smaller than this is noise, not a trend.
 constexpr double kLossNoise = 0.1;
-// What the flags may ask for: beyond this the run would not fit in memory (the estimate
-// is memory_needed below), and a typo should not take the machine down with it.
-constexpr double kMemoryBudget = 4e9;  // bytes
 
 // What the flags ask for.
 struct Run {
@@ -113,25 +112,27 @@ double memory_needed(const Settings& s, std::size_t d) {
   return 8.0 * (4.0 * params + activations + static_cast<double>(s.iterations));
 }
 
-// Refuses sizes that do not fit this data set or the memory, naming the flag to lower.
-void check_sizes(const Flags& flags, const Run& run, const Mnist& mnist) {
-  const Settings& s = run.settings;
-  if (s.batch > mnist.train.size()) {
-    flags.fail("--batch " + std::to_string(s.batch) + " is larger than the " +
+// Refuses sizes that would not fit in memory, before any data is read. D is MNIST's 784
+// pixels: the data's own width is known only once it is read, and other widths are rare.
+// The flags are named largest share first, so the first is the one to lower.
+void check_memory(const Flags& flags, const Settings& s) {
+  constexpr std::size_t kMnistPixels = 784;
+  const double d = kMnistPixels;
+  std::vector<std::pair<double, std::string>> shares = {
+      {4.0 * d * static_cast<double>(s.hidden), "hidden"},
+      {static_cast<double>(s.batch) * (d + 4.0 * static_cast<double>(s.hidden)), "batch"},
+      {static_cast<double>(s.iterations), "iters"}};
+  std::sort(shares.begin(), shares.end(), std::greater<>());
+  flags.require_memory(memory_needed(s, kMnistPixels),
+                       {shares[0].second, shares[1].second, shares[2].second});
+}
+
+// Refuses a batch larger than the training set read.
+void check_batch(const Flags& flags, const Run& run, const Mnist& mnist) {
+  if (run.settings.batch > mnist.train.size()) {
+    flags.fail("--batch " + std::to_string(run.settings.batch) + " is larger than the " +
                std::to_string(mnist.train.size()) + " training images in " + run.dir);
   }
-  const std::size_t d = mnist.train.pixels_per_image();
-  if (memory_needed(s, d) <= kMemoryBudget) return;
-  // The flag whose share of the memory is largest is the one to lower.
-  const double by_hidden = 4.0 * static_cast<double>(d * s.hidden);
-  const double by_batch = static_cast<double>(s.batch) * static_cast<double>(d + 4 * s.hidden);
-  const double by_iters = static_cast<double>(s.iterations);
-  const std::string flag = by_hidden >= std::max(by_batch, by_iters) ? "--hidden"
-                           : by_batch >= by_iters                    ? "--batch"
-                                                                     : "--iters";
-  flags.fail("this run would need about " + fixed(memory_needed(s, d) / 1e9, 1) +
-             " GB of memory, more than the " + fixed(kMemoryBudget / 1e9, 0) +
-             " GB this program allows itself. HINT: lower " + flag);
 }
 
 bool is_book_run(const Run& run) {
@@ -415,9 +416,10 @@ TrainLog train_and_time(TwoLayerNet& net, const Mnist& mnist, const TrainConfig&
 int main(int argc, char** argv) {
   Flags flags("07_learning_mnist", "Trains the two-layer net on MNIST by mini-batch gradient descent.");
   const Run run = parse_flags(argc, argv, flags);
-  return guarded_main([&] {
+  check_memory(flags, run.settings);
+  return guarded_main(flags, [&] {
     const Mnist mnist = load_mnist(run.dir);
-    check_sizes(flags, run, mnist);
+    check_batch(flags, run, mnist);
     const Settings& s = run.settings;
     TrainConfig config;
     config.batch_size = s.batch;

@@ -238,11 +238,14 @@ int main(int argc, char** argv) {
   flags.toggle("timing", "also print how long one numerical gradient and one backprop take");
   flags.parse(argc, argv);
   const auto iterations = static_cast<std::size_t>(flags.integer("iters", 1));
+  // One recorded loss per iteration (8 bytes), on top of about 0.6 GiB for the data, the
+  // nets and the evaluation chunks.
+  flags.require_memory(8.0 * static_cast<double>(iterations) + 0.6 * (1 << 30), {"iters"});
   const auto seed = static_cast<std::uint64_t>(flags.integer("seed", 0));
   const std::string dir = flags.text("data");
   const bool timing = flags.on("timing");
 
-  return guarded_main([&] {
+  return guarded_main(flags, [&] {
     std::cout << "program: 08_backpropagation\n";
     std::cout << "data: " << dir << "\n";
     std::cout << "network: 784-" << kHidden << "-" << kClasses
