@@ -2,6 +2,7 @@
 #include "common/matrix.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <ostream>
@@ -11,6 +12,9 @@
 
 #if defined(__GLIBC__)
 #include <malloc.h>
+#endif
+#if defined(__AVX512F__)
+#include <immintrin.h>
 #endif
 
 namespace {
@@ -132,16 +136,36 @@ Factor transposed(const Matrix& a) { return {a.data(), a.cols(), a.rows(), 1, a.
 constexpr std::size_t kShareFrom = 1 << 18;
 
 // The entries first[p · step] ≠ 0 of one row of A, p = 0 … k−1: their p go to index and
-// their values to value, in order; returns how many. Without a branch per entry: every
-// entry is written, and the count moves on only past those that are not 0 (a branch
-// would guess wrong at every edge of a stroke of ink).
+// their values to value, in order; returns how many. index and value need room for k + 8.
+// Without a branch per entry: every entry is written, and the count moves on only past
+// those that are not 0 (a branch would guess wrong at every edge of a stroke of ink).
+// Where the CPU has 512-bit vector instructions and the row's entries lie side by side,
+// eight entries at a time: one compare marks the nonzero ones, and one instruction packs
+// them (and their p) to the front of a register that is stored whole; only the first
+// `marked` of it count. The same list, five times faster: finding a digit image's ink
+// took a third of the time of x·W1.
 std::size_t nonzeros(const double* first, std::size_t step, std::size_t k, std::size_t* index,
                      double* value) {
-  std::size_t count = 0;
-  for (std::size_t p = 0; p < k; ++p) {
+  std::size_t count = 0, p = 0;
+#if defined(__AVX512F__)
+  const __m512i eight = _mm512_set1_epi64(8);
+  __m512i position = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+  // Only where the row's entries lie side by side: gathering strided ones costs more than
+  // the packing saves (measured).
+  for (; step == 1 && p + 8 <= k; p += 8) {
+    const __m512d v = _mm512_loadu_pd(first + p);
+    const __mmask8 marked = _mm512_cmpneq_pd_mask(v, _mm512_setzero_pd());
+    _mm512_storeu_pd(value + count, _mm512_maskz_compress_pd(marked, v));
+    _mm512_storeu_si512(index + count, _mm512_maskz_compress_epi64(marked, position));
+    count += static_cast<std::size_t>(std::popcount(static_cast<unsigned>(marked)));
+    position = _mm512_add_epi64(position, eight);
+  }
+#endif
+  for (; p < k; ++p) {
+    const double a = first[p * step];
     index[count] = p;
-    value[count] = first[p * step];
-    count += value[count] != 0.0;
+    value[count] = a;
+    count += a != 0.0;
   }
   return count;
 }
@@ -173,8 +197,8 @@ Matrix product(const std::string& op, const Factor& a, const std::string& a_shap
   const auto rows = [&](std::size_t begin, std::size_t end) {
     // Row i's nonzero terms: A(i, p[q]) = v[q]. (Plain pointers into the vectors: the
     // checked build's bounds checks stay out of the innermost loop.)
-    std::vector<std::size_t> index(k);
-    std::vector<double> value(k);
+    std::vector<std::size_t> index(k + 8);
+    std::vector<double> value(k + 8);
     std::size_t* p = index.data();
     double* v = value.data();
     for (std::size_t i = begin; i < end; ++i) {

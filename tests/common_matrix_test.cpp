@@ -215,7 +215,7 @@ Matrix with_zeros(std::size_t rows, std::size_t cols, double zeros, std::uint64_
 // Skipping the zero entries of the left factor, and handing four rows of B at a time,
 // changes no bit: for every width and depth around the kernel's steps of four.
 TEST(MatmulTest, EqualsTheTextbookLoopBitForBit) {
-  for (std::size_t k : {1, 3, 4, 5, 8, 13}) {
+  for (std::size_t k : {1, 3, 4, 5, 8, 13, 17, 64}) {
     for (std::size_t m : {1, 2, 7, 50}) {
       const Matrix a = with_zeros(6, k, 0.6, 10 * k + m), b = with_zeros(k, m, 0.0, k + m);
       EXPECT_EQ(a * b, textbook_product(a, b)) << "k = " << k << ", m = " << m;
