@@ -389,12 +389,6 @@ std::vector<std::size_t> row_argmax(const Matrix& a) {
   return idx;
 }
 
-Matrix apply(const Matrix& a, const std::function<double(double)>& f) {
-  Matrix c = a;
-  for (std::size_t k = 0; k < c.size(); ++k) c.data()[k] = f(c.data()[k]);
-  return c;
-}
-
 double max_abs_diff(const Matrix& a, const Matrix& b) {
   require_same_shape("max_abs_diff", a, b);
   double worst = 0.0;

@@ -149,8 +149,16 @@ Matrix row_max(const Matrix& a);
 // The column of the largest entry of each row (the first one on ties). Needs m ≥ 1.
 std::vector<std::size_t> row_argmax(const Matrix& a);
 
-// A new matrix with f applied to every entry: apply(a, f)(i,j) = f(a(i,j)).
-Matrix apply(const Matrix& a, const std::function<double(double)>& f);
+// A new matrix with f applied to every entry: apply(a, f)(i,j) = f(a(i,j)). f is any
+// function of a double, a lambda most often: apply is a template so that the compiler
+// can put f's body right into the loop instead of calling it for every entry.
+template <typename F>
+Matrix apply(const Matrix& a, F f) {
+  Matrix c = a;
+  double* v = c.data();
+  for (std::size_t k = 0; k < c.size(); ++k) v[k] = f(v[k]);
+  return c;
+}
 
 // max over entries of |a(i,j) − b(i,j)|; same shapes.
 double max_abs_diff(const Matrix& a, const Matrix& b);
