@@ -16,7 +16,8 @@ FUZZ=build/fuzz
 BIN=$FUZZ/idx_fuzzer
 CLANG=${FUZZ_CXX:-clang++}
 INSTALL="HINT: sudo apt-get install clang libclang-rt-14-dev"
-SOURCES=(tests/fuzz/idx_fuzzer.cpp common/mnist.cpp common/matrix.cpp)
+# matrix.cpp shares big products between the cores (parallel.cpp): link it too.
+SOURCES=(tests/fuzz/idx_fuzzer.cpp common/mnist.cpp common/matrix.cpp common/parallel.cpp)
 mkdir -p "$FUZZ/corpus" "$FUZZ/artifacts"
 
 if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
@@ -42,7 +43,7 @@ fi
 echo "== build $BIN =="
 stale=no
 [ -x "$BIN" ] || stale=yes
-for f in "${SOURCES[@]}" common/mnist.h common/matrix.h; do
+for f in "${SOURCES[@]}" common/*.h; do
   [ "$f" -nt "$BIN" ] && stale=yes
 done
 if [ "$stale" = yes ]; then
@@ -51,7 +52,7 @@ if [ "$stale" = yes ]; then
     -fno-sanitize-recover=all -fno-omit-frame-pointer "${SOURCES[@]}" -o "$BIN" \
     >"$FUZZ/build.log" 2>&1; then
     echo "FAIL: the fuzzer does not build; the errors (all in $FUZZ/build.log):"
-    grep -E 'error' "$FUZZ/build.log" | head -n 20
+    grep -E 'error|undefined reference' "$FUZZ/build.log" | head -n 20
     echo "0 passed, 1 failed"
     exit 1
   fi
