@@ -5,8 +5,10 @@
 #include <bit>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <ostream>
 #include <stdexcept>
+#include <vector>
 
 #include "common/parallel.h"
 
@@ -120,39 +122,24 @@ Matrix& Matrix::operator*=(double s) {
 
 namespace {
 
-// One factor of a product as the kernel reads it: entry (i, p) sits at
-// at[i * row_step + p * col_step]. A matrix has row_step = cols, col_step = 1; its
-// transpose, read where it lies, has row_step = 1, col_step = cols.
-struct Factor {
-  const double* at;
-  std::size_t rows, cols, row_step, col_step;
-};
-
-Factor as_is(const Matrix& a) { return {a.data(), a.rows(), a.cols(), a.cols(), 1}; }
-Factor transposed(const Matrix& a) { return {a.data(), a.cols(), a.rows(), 1, a.cols()}; }
-
 // Below this many multiply-adds a product stays on one thread: handing out the work
 // would cost more than sharing it saves.
 constexpr std::size_t kShareFrom = 1 << 18;
 
-// The entries first[p · step] ≠ 0 of one row of A, p = 0 … k−1: their p go to index and
-// their values to value, in order; returns how many. index and value need room for k + 8.
+// The entries first[0 … k−1] that are not 0: their positions go to index and their values
+// to value, in order; returns how many. index and value need room for k + 8.
 // Without a branch per entry: every entry is written, and the count moves on only past
 // those that are not 0 (a branch would guess wrong at every edge of a stroke of ink).
-// Where the CPU has 512-bit vector instructions and the row's entries lie side by side,
-// eight entries at a time: one compare marks the nonzero ones, and one instruction packs
-// them (and their p) to the front of a register that is stored whole; only the first
-// `marked` of it count. The same list, five times faster: finding a digit image's ink
-// took a third of the time of x·W1.
-std::size_t nonzeros(const double* first, std::size_t step, std::size_t k, std::size_t* index,
-                     double* value) {
+// Where the CPU has 512-bit vector instructions, eight entries at a time: one compare
+// marks the nonzero ones, and one instruction packs them (and their positions) to the
+// front of a register that is stored whole; only the first `marked` of it count. The same
+// list, five times faster: finding a digit image's ink took a third of the time of x·W1.
+std::size_t nonzeros(const double* first, std::size_t k, std::size_t* index, double* value) {
   std::size_t count = 0, p = 0;
 #if defined(__AVX512F__)
   const __m512i eight = _mm512_set1_epi64(8);
   __m512i position = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
-  // Only where the row's entries lie side by side: gathering strided ones costs more than
-  // the packing saves (measured).
-  for (; step == 1 && p + 8 <= k; p += 8) {
+  for (; p + 8 <= k; p += 8) {
     const __m512d v = _mm512_loadu_pd(first + p);
     const __mmask8 marked = _mm512_cmpneq_pd_mask(v, _mm512_setzero_pd());
     _mm512_storeu_pd(value + count, _mm512_maskz_compress_pd(marked, v));
@@ -162,7 +149,7 @@ std::size_t nonzeros(const double* first, std::size_t step, std::size_t k, std::
   }
 #endif
   for (; p < k; ++p) {
-    const double a = first[p * step];
+    const double a = first[p];
     index[count] = p;
     value[count] = a;
     count += a != 0.0;
@@ -170,74 +157,197 @@ std::size_t nonzeros(const double* first, std::size_t step, std::size_t k, std::
   return count;
 }
 
-// C (n,m) = A (n,k) · B (k,m), B row-major. Row i of C is
-//   C(i,:) = Σ_p A(i,p) · B(p,:),   p = 0, 1, …, k−1 in order,
-// a sum of rows of B (the i-p-j order): the inner loop walks a row of B and a row of C,
-// both contiguous, which the compiler turns into vector instructions. The terms with
-// A(i,p) = 0 are left out: each would add 0·B(p,j) = ±0, and s + ±0 = s, so the sum
-// keeps every bit (most pixels of a handwritten digit are 0).
-Matrix product(const std::string& op, const Factor& a, const std::string& a_shape,
-               const Matrix& b) {
-  if (a.cols != b.rows()) {
-    throw std::invalid_argument(
-        op + ": " + a_shape + " * " + b.shape() + ": left.cols " + std::to_string(a.cols) +
-        " != right.rows " + std::to_string(b.rows()) +
-        (a.rows == b.rows() && a.cols == b.cols()
-             ? ". HINT: for an elementwise product use hadamard(a, b)"
-         : a.rows == b.rows() ? ". HINT: did you mean transpose(a) * b?"
-         : a.cols == b.cols() ? ". HINT: did you mean a * transpose(b)?"
-                              : ""));
+// Eight doubles that the compiler keeps in one vector register (two or four smaller ones
+// on a CPU without 512-bit registers): GCC's and Clang's vector extension. s += a * b on
+// Lanes is eight multiplications and eight additions, each rounded exactly as the same
+// operation on one double, so a sum of Lanes keeps every bit of the plain loop's sums.
+using Lanes = double __attribute__((vector_size(64)));
+constexpr std::size_t kLanes = 8;
+
+// Lanes from and to memory that need not be aligned. (By reference: how a function
+// returns a vector by value depends on the CPU's registers, and the compiler warns.)
+void load(Lanes& v, const double* at) { std::memcpy(&v, at, sizeof v); }
+void store(double* at, const Lanes& v) { std::memcpy(at, &v, sizeof v); }
+
+// A row of the result is computed a tile of up to 64 columns (8 Lanes) at a time: the
+// tile's sums fit in the CPU's registers and stay there from the first term to the last,
+// where summing into the row in memory would load and store every sum at every term.
+// A tile is V whole Lanes from column j0 and, if Tail, the columns after them up to the
+// row's end m, taken as the eight columns that end the row. Those eight may include some
+// of the tile's V Lanes (or, with V = 0, of the tile before): their sums are computed
+// twice, by the same operations in the same order, so both give the same bits. Needs m ≥ 8.
+template <std::size_t V, bool Tail>
+struct Tile {
+  static constexpr std::size_t kUsed = V + (Tail ? 1 : 0);  // Lanes of sums
+
+  // The column where Lanes u of the tile starts.
+  static std::size_t column(std::size_t u, std::size_t j0, std::size_t m) {
+    return u < V ? j0 + kLanes * u : m - kLanes;
   }
-  const std::size_t n = a.rows, k = a.cols, m = b.cols();
-  Matrix c(n, m);
-  const double* A = a.at;
-  const std::size_t row_step = a.row_step, col_step = a.col_step;
-  const double* B = b.data();
-  double* C = c.data();
-  const auto rows = [&](std::size_t begin, std::size_t end) {
-    // Row i's nonzero terms: A(i, p[q]) = v[q]. (Plain pointers into the vectors: the
-    // checked build's bounds checks stay out of the innermost loop.)
-    std::vector<std::size_t> index(k + 8);
-    std::vector<double> value(k + 8);
-    std::size_t* p = index.data();
-    double* v = value.data();
-    for (std::size_t i = begin; i < end; ++i) {
-      const std::size_t count = nonzeros(A + i * row_step, col_step, k, p, v);
-      double* ci = C + i * m;
-      std::size_t q = 0;
-      // Eight rows of B per pass over C's row: one load and store of C(i,j) instead of
-      // eight, the eight terms still added one after the other, in the order of p.
-      for (; q + 8 <= count; q += 8) {
-        // Local copies: C's row is written below, and the compiler must otherwise assume
-        // that a write to it might change v.
-        const double* row[8];
-        double a8[8];
-        for (std::size_t e = 0; e < 8; ++e) {
-          row[e] = B + p[q + e] * m;
-          a8[e] = v[q + e];
-        }
-        for (std::size_t j = 0; j < m; ++j) {
-          double s = ci[j];
-          for (std::size_t e = 0; e < 8; ++e) s += a8[e] * row[e][j];
-          ci[j] = s;
-        }
-      }
-      for (; q < count; ++q) {
-        const double* bq = B + p[q] * m;
-        const double aq = v[q];
-        for (std::size_t j = 0; j < m; ++j) ci[j] += aq * bq[j];
+
+  // Row i of C = A·B, on this tile: C(i,j) = Σ_q a[q]·B(p[q], j), q = 0 … count−1, the
+  // nonzero entries A(i, p[q]) = a[q] of row i in the order of p.
+  static void row_times(const std::size_t* p, const double* a, std::size_t count,
+                        const double* B, std::size_t m, std::size_t j0, double* c) {
+    Lanes s[kUsed] = {};
+    for (std::size_t q = 0; q < count; ++q) {
+      const double* b = B + p[q] * m;
+#pragma GCC unroll 9
+      for (std::size_t u = 0; u < kUsed; ++u) {
+        Lanes bu;
+        load(bu, b + column(u, j0, m));
+        s[u] += a[q] * bu;
       }
     }
-  };
-  // Each row of C is one thread's, computed the same way whichever thread it is: the
-  // result does not depend on the number of cores.
+    // Whole Lanes, the tail too: where it overlaps, it holds the very same sums.
+#pragma GCC unroll 9
+    for (std::size_t u = 0; u < kUsed; ++u) store(c + column(u, j0, m), s[u]);
+  }
+
+  // Row p's terms of C = Aᵀ·B, on this tile: for each nonzero entry A(p, i[q]) = a[q] of
+  // row p of A (k,n), C(i[q], j) += a[q]·B(p, j). Called for p = 0, 1, … in turn, every
+  // C(i,j) receives its terms in the order of p, as the product of the copy Aᵀ does.
+  static void add_row_terms(const std::size_t* i, const double* a, std::size_t count,
+                            const double* b_row, std::size_t m, std::size_t j0, double* C) {
+    Lanes b[kUsed];
+#pragma GCC unroll 9
+    for (std::size_t u = 0; u < kUsed; ++u) load(b[u], b_row + column(u, j0, m));
+    for (std::size_t q = 0; q < count; ++q) {
+      double* c = C + i[q] * m;
+      Lanes s[kUsed];
+      // Every load before the first store: the tail's overlap then adds to the same old sums.
+#pragma GCC unroll 9
+      for (std::size_t u = 0; u < kUsed; ++u) {
+        load(s[u], c + column(u, j0, m));
+        s[u] += a[q] * b[u];
+      }
+#pragma GCC unroll 9
+      for (std::size_t u = 0; u < V; ++u) store(c + column(u, j0, m), s[u]);
+      if constexpr (Tail && V > 0) {
+        store(c + m - kLanes, s[V]);
+      } else if constexpr (Tail) {
+        // The tile before has already added this row's term to the first columns of
+        // the eight: only the tile's own columns are written.
+        for (std::size_t l = j0 + kLanes - m; l < kLanes; ++l) c[m - kLanes + l] = s[V][l];
+      }
+    }
+  }
+};
+
+// Both kernels of a tile share one signature: (positions, values, count, B or B's row p,
+// m, j0, C's row i or C).
+using TileKernel = void (*)(const std::size_t*, const double*, std::size_t, const double*,
+                            std::size_t, std::size_t, double*);
+struct TileKernels {
+  TileKernel row_times, add_row_terms;
+};
+template <std::size_t V, bool Tail>
+constexpr TileKernels kKernels = {&Tile<V, Tail>::row_times, &Tile<V, Tail>::add_row_terms};
+// kTiles[V][Tail]: a tile has at most 64 columns, so 8 whole Lanes come without a tail.
+constexpr TileKernels kTiles[9][2] = {
+    {{}, kKernels<0, true>},                    {kKernels<1, false>, kKernels<1, true>},
+    {kKernels<2, false>, kKernels<2, true>},    {kKernels<3, false>, kKernels<3, true>},
+    {kKernels<4, false>, kKernels<4, true>},    {kKernels<5, false>, kKernels<5, true>},
+    {kKernels<6, false>, kKernels<6, true>},    {kKernels<7, false>, kKernels<7, true>},
+    {kKernels<8, false>, {}}};
+constexpr std::size_t kTile = 8 * kLanes;
+
+// The kernels for the tile of columns j0 … min(j0 + 64, m) − 1.
+const TileKernels& tile(std::size_t j0, std::size_t m) {
+  const std::size_t w = std::min(kTile, m - j0);
+  return kTiles[w / kLanes][w % kLanes != 0];
+}
+
+// Refuses a product whose inner sizes differ, with what was probably meant.
+void check_inner_sizes(const std::string& a_shape, std::size_t a_rows, std::size_t a_cols,
+                       const Matrix& b) {
+  if (a_cols == b.rows()) return;
+  throw std::invalid_argument(
+      "matmul: " + a_shape + " * " + b.shape() + ": left.cols " + std::to_string(a_cols) +
+      " != right.rows " + std::to_string(b.rows()) +
+      (a_rows == b.rows() && a_cols == b.cols() ? ". HINT: for an elementwise product use hadamard(a, b)"
+       : a_rows == b.rows()                     ? ". HINT: did you mean transpose(a) * b?"
+       : a_cols == b.cols()                     ? ". HINT: did you mean a * transpose(b)?"
+                                                : ""));
+}
+
+// Each row of C is one thread's, computed the same way whichever thread it is: the
+// result does not depend on the number of cores. Small products stay on one thread.
+void share_rows(std::size_t n, std::size_t k, std::size_t m,
+                const std::function<void(std::size_t, std::size_t)>& rows) {
   parallel_rows(n, rows, n * k * m < kShareFrom ? n : 1);
+}
+
+// C (n,m) = A (n,k) · B (k,m), C(i,j) = Σ_p A(i,p)·B(p,j), p = 0, 1, …, k−1 in order.
+// Row i of C is a sum of rows of B, Σ_p A(i,p)·B(p,:). The terms with A(i,p) = 0 are
+// left out: each would add 0·B(p,j) = ±0, and s + ±0 = s, so every sum keeps its bits
+// (most pixels of a handwritten digit are 0).
+Matrix product(const Matrix& a, const std::string& a_shape, const Matrix& b) {
+  check_inner_sizes(a_shape, a.rows(), a.cols(), b);
+  const std::size_t n = a.rows(), k = a.cols(), m = b.cols();
+  Matrix c(n, m);
+  const double* A = a.data();
+  const double* B = b.data();
+  double* C = c.data();
+  share_rows(n, k, m, [&](std::size_t begin, std::size_t end) {
+    // Row i's nonzero terms: A(i, p[q]) = v[q]. (Plain pointers into the vectors: the
+    // checked build's bounds checks stay out of the innermost loops.)
+    std::vector<std::size_t> index(k + kLanes);
+    std::vector<double> value(k + kLanes);
+    const std::size_t* p = index.data();
+    const double* v = value.data();
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::size_t count = nonzeros(A + i * k, k, index.data(), value.data());
+      double* ci = C + i * m;
+      if (m < kLanes) {  // too narrow for Lanes
+        for (std::size_t q = 0; q < count; ++q)
+          for (std::size_t j = 0; j < m; ++j) ci[j] += v[q] * B[p[q] * m + j];
+        continue;
+      }
+      for (std::size_t j0 = 0; j0 < m; j0 += kTile) tile(j0, m).row_times(p, v, count, B, m, j0, ci);
+    }
+  });
+  return c;
+}
+
+// C (n,m) = Aᵀ · B for A (k,n) read where it lies: C(i,j) = Σ_p A(p,i)·B(p,j), p = 0, 1,
+// …, k−1 in order, as the product of the copy Aᵀ would sum. Row p of A is read once, in
+// order, its nonzero entries A(p,i) each adding A(p,i)·B(p,:) to row i of C; walking
+// Aᵀ's rows instead would read A a column at a time, every entry from another cache line.
+Matrix product_transposed(const Matrix& a, const Matrix& b) {
+  check_inner_sizes("transpose " + transpose(a).shape(), a.cols(), a.rows(), b);
+  const std::size_t n = a.cols(), k = a.rows(), m = b.cols();
+  Matrix c(n, m);
+  const double* A = a.data();
+  const double* B = b.data();
+  double* C = c.data();
+  share_rows(n, k, m, [&](std::size_t begin, std::size_t end) {
+    // The rows begin … end−1 of C are this thread's: it reads only their columns of A.
+    const std::size_t width = end - begin;
+    std::vector<std::size_t> index(width + kLanes);
+    std::vector<double> value(width + kLanes);
+    const std::size_t* i = index.data();
+    const double* v = value.data();
+    double* rows = C + begin * m;
+    for (std::size_t p = 0; p < k; ++p) {
+      const std::size_t count = nonzeros(A + p * n + begin, width, index.data(), value.data());
+      const double* b_row = B + p * m;
+      if (m < kLanes) {  // too narrow for Lanes
+        for (std::size_t q = 0; q < count; ++q)
+          for (std::size_t j = 0; j < m; ++j) rows[i[q] * m + j] += v[q] * b_row[j];
+        continue;
+      }
+      for (std::size_t j0 = 0; j0 < m; j0 += kTile) {
+        tile(j0, m).add_row_terms(i, v, count, b_row, m, j0, rows);
+      }
+    }
+  });
   return c;
 }
 
 }  // namespace
 
-Matrix matmul(const Matrix& a, const Matrix& b) { return product("matmul", as_is(a), a.shape(), b); }
+Matrix matmul(const Matrix& a, const Matrix& b) { return product(a, a.shape(), b); }
 
 Matrix operator*(const Matrix& a, const Matrix& b) { return matmul(a, b); }
 
@@ -258,19 +368,19 @@ Transposed transpose(const Matrix& a) { return Transposed(a); }
 Matrix transpose(Matrix&& a) { return Matrix(Transposed(a)); }
 
 Matrix operator*(const Transposed& a, const Matrix& b) {
-  // xᵀ·d, the weight gradient's product: Aᵀ(i,p) = A(p,i) is read from A itself, a column
-  // at a time; the copy Aᵀ would cost an allocation and a pass over all of A.
-  return product("matmul", transposed(a.of()), "transpose " + a.shape(), b);
+  // xᵀ·d, the weight gradient's product, without the copy xᵀ (an allocation and a pass
+  // over all of x).
+  return product_transposed(a.of(), b);
 }
 
 Matrix operator*(const Matrix& a, const Transposed& b) {
   // d·Wᵀ: the kernel walks rows of its right factor, so Bᵀ is copied once, here; that is
   // k·m copies against n·k·m multiply-adds.
-  return product("matmul", as_is(a), a.shape(), Matrix(b));
+  return product(a, a.shape(), Matrix(b));
 }
 
 Matrix operator*(const Transposed& a, const Transposed& b) {
-  return product("matmul", transposed(a.of()), "transpose " + a.shape(), Matrix(b));
+  return product_transposed(a.of(), Matrix(b));
 }
 
 Matrix gather_rows(const Matrix& a, const std::vector<std::size_t>& rows) {

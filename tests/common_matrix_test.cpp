@@ -212,11 +212,16 @@ Matrix with_zeros(std::size_t rows, std::size_t cols, double zeros, std::uint64_
   return m;
 }
 
-// Skipping the zero entries of the left factor, and handing four rows of B at a time,
-// changes no bit: for every width and depth around the kernel's steps of four.
+// The widths the product's kernel treats apart: narrower than its 8 lanes, whole lanes,
+// a tail of the row's last 8 columns, one tile of 64 columns, and a second tile of 1 to 7.
+const std::size_t kKernelWidths[] = {1, 2, 7, 8, 9, 16, 50, 63, 64, 65, 71, 72, 130};
+
+// Skipping the zero entries of the left factor, and summing each row a tile of 64
+// columns at a time, changes no bit: for every width the kernel treats apart, and depths
+// around its steps of eight nonzero entries.
 TEST(MatmulTest, EqualsTheTextbookLoopBitForBit) {
   for (std::size_t k : {1, 3, 4, 5, 8, 13, 17, 64}) {
-    for (std::size_t m : {1, 2, 7, 50}) {
+    for (std::size_t m : kKernelWidths) {
       const Matrix a = with_zeros(6, k, 0.6, 10 * k + m), b = with_zeros(k, m, 0.0, k + m);
       EXPECT_EQ(a * b, textbook_product(a, b)) << "k = " << k << ", m = " << m;
     }
@@ -243,12 +248,30 @@ TEST(MatmulTest, ResultDoesNotDependOnTheThreadCount) {
 // transpose(a) * b reads a where it lies, and gives the product of the copy bit for bit;
 // so do a * transpose(b) and transpose(a) * transpose(b).
 TEST(TransposeTest, ProductsWithTheViewEqualProductsWithTheCopy) {
-  const Matrix x = with_zeros(100, 30, 0.8, 3), d = with_zeros(100, 7, 0.0, 4);
-  const Matrix w = with_zeros(9, 7, 0.0, 5), v = with_zeros(30, 9, 0.0, 6);
-  const Matrix xt = transpose(x), wt = transpose(w), vt = transpose(v);
-  EXPECT_EQ(transpose(x) * d, textbook_product(xt, d));
-  EXPECT_EQ(d * transpose(w), textbook_product(d, wt));
-  EXPECT_EQ(transpose(v) * transpose(x), textbook_product(vt, xt));
+  for (std::size_t m : kKernelWidths) {
+    const Matrix x = with_zeros(100, 30, 0.8, 3 + m), d = with_zeros(100, m, 0.0, 4 + m);
+    const Matrix w = with_zeros(9, m, 0.0, 5 + m), v = with_zeros(30, 9, 0.0, 6 + m);
+    const Matrix xt = transpose(x), wt = transpose(w), vt = transpose(v);
+    EXPECT_EQ(transpose(x) * d, textbook_product(xt, d)) << "m = " << m;
+    EXPECT_EQ(d * transpose(w), textbook_product(d, wt)) << "m = " << m;
+    EXPECT_EQ(transpose(v) * transpose(x), textbook_product(vt, xt)) << "m = " << m;
+  }
+}
+
+// A product with a transposed factor, big enough to be shared between threads, gives the
+// same bits on 1, 2 and 3 threads: each thread adds the terms of its own rows of the result.
+TEST(TransposeTest, ResultDoesNotDependOnTheThreadCount) {
+  const Matrix x = with_zeros(300, 257, 0.8, 7), d = with_zeros(300, 50, 0.0, 8);
+  const std::size_t before = parallel_threads();
+  std::vector<Matrix> results;
+  for (std::size_t threads : {1, 2, 3}) {
+    set_parallel_threads(threads);
+    results.push_back(transpose(x) * d);
+  }
+  set_parallel_threads(before);
+  EXPECT_EQ(results[0], results[1]);
+  EXPECT_EQ(results[0], results[2]);
+  EXPECT_EQ(results[0], textbook_product(transpose(x), d));
 }
 
 // The view has the transpose's shape, and a shape mismatch through it names that shape.
