@@ -103,8 +103,9 @@ Run parse_flags(int argc, char** argv, Flags& flags) {
 }
 
 // Bytes the run will hold at once, about: the parameters with their gradients and the
-// step's temporaries (4 copies), one batch and one evaluation chunk of 1,000 images with
-// their activations (about 4 matrices of each layer's width), and one loss per iteration.
+// step's temporaries (4 copies), one batch and the evaluation's chunks (100 images on each
+// of up to 8 cores: 1,000 rows leave room) with their activations (about 4 matrices of
+// each layer's width), and one loss per iteration.
 double memory_needed(const Settings& s, std::size_t d) {
   const double params = static_cast<double>(d * s.hidden + s.hidden * (kClasses + 1) + kClasses);
   const double rows = static_cast<double>(s.batch) + 1000.0;
