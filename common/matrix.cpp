@@ -8,6 +8,7 @@
 #include <cstring>
 #include <ostream>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "common/parallel.h"
@@ -79,11 +80,17 @@ Matrix::Matrix(std::initializer_list<std::initializer_list<double>> rows)
   }
 }
 
-Matrix Matrix::row(const std::vector<double>& values) {
-  Matrix r(1, values.size());
-  for (std::size_t j = 0; j < values.size(); ++j) r.data_[j] = values[j];
-  return r;
+Matrix::Matrix(std::size_t rows, std::size_t cols, std::vector<double> values)
+    : rows_(rows), cols_(cols), data_(std::move(values)) {
+  if (data_.size() != rows_ * cols_) {
+    throw std::invalid_argument("Matrix(" + std::to_string(rows_) + ", " + std::to_string(cols_) +
+                                ", values): " + std::to_string(data_.size()) +
+                                " values cannot fill a " + shape() + " matrix of " +
+                                std::to_string(rows_ * cols_));
+  }
 }
+
+Matrix Matrix::row(const std::vector<double>& values) { return Matrix(1, values.size(), values); }
 
 std::string Matrix::shape() const {
   return "(" + std::to_string(rows_) + "x" + std::to_string(cols_) + ")";

@@ -39,6 +39,9 @@ class Matrix {
   Matrix(std::size_t rows, std::size_t cols, double value);
   // From rows of values: Matrix{{1, 2}, {3, 4}}. All rows must have the same length.
   Matrix(std::initializer_list<std::initializer_list<double>> rows);
+  // rows x cols from `values`, row after row, taken over without a copy (numpy's
+  // reshape of a flat array). Throws std::invalid_argument unless it holds rows·cols.
+  Matrix(std::size_t rows, std::size_t cols, std::vector<double> values);
 
   // A 1xN matrix (a row vector) from values: Matrix::row({1, 2, 3}).
   static Matrix row(const std::vector<double>& values);

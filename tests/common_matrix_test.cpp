@@ -76,6 +76,15 @@ TEST(MatmulTest, SmallProductByHand) {
   EXPECT_EQ(c, (Matrix{{58, 64}, {139, 154}}));
 }
 
+// Matrix(rows, cols, values) lays the values out row after row, and refuses a count that
+// does not fill the shape, naming both.
+TEST(MatrixTest, FromValuesRowAfterRow) {
+  const Matrix a(2, 3, std::vector<double>{1, 2, 3, 4, 5, 6});
+  EXPECT_EQ(a, (Matrix{{1, 2, 3}, {4, 5, 6}}));
+  ExpectThrowMentioning<std::invalid_argument>(
+      [] { (void)Matrix(2, 3, std::vector<double>{1, 2, 3, 4, 5}); }, {"5 values", "(2x3)"});
+}
+
 // The product is not elementwise: a·a for a square a differs from hadamard(a, a).
 TEST(MatmulTest, IsNotElementwise) {
   const Matrix a = {{1, 2}, {3, 4}};
