@@ -101,7 +101,7 @@ void send(int fd, const std::vector<std::string>& fields) {
   }
 }
 
-// A suite named *ProvidedTest tests ready-made code. suite: "S", or "S.Name" in full.
+// A test ("Suite.Name") of a suite named *ProvidedTest tests ready-made code.
 bool is_provided(const std::string& name) {
   const std::string suite = name.substr(0, name.find('.'));
   const std::string tag = "ProvidedTest";
