@@ -89,7 +89,7 @@ GTEST_HEADER := $(firstword $(wildcard /usr/include/gtest/gtest.h /usr/local/inc
 NEED_GTEST = $(if $(GTEST_HEADER),,$(error GoogleTest is not installed. HINT: sudo apt-get install libgtest-dev))
 
 .DEFAULT_GOAL := help
-.PHONY: help check progress run watch reset test data mnist sanitize fuzz mutants clean require-ch shipped
+.PHONY: help check progress run watch reset test data mnist sanitize fuzz mutants clean shipped
 
 # ---------------------------------------------------------------------------------------
 # One set of rules per chapter. PREV holds the chapters before it (01.. ; 00 stands alone).
@@ -155,11 +155,16 @@ compile = @mkdir -p $(@D) && echo "  CXX   $<  ($(1))" && tmp=$@.$$$$.tmp && \
   $(CXX) $(CXXSTD) $(WARNINGS) $(CPPFLAGS) $(2) -MMD -MP -MT $@ -MF $$tmp.d -c $< -o $$tmp && \
   mv -f $$tmp.d $(@:.o=.d) && mv -f $$tmp $@ || { rm -f $$tmp $$tmp.d; exit 1; }
 
+# $(call learner_flags,FILE): the flags FILE is compiled with in build/learner; likewise
+# for build/reference (build/compile_commands.json gives editors the same).
+learner_flags = $(learner_CXXFLAGS) $(if $(filter common/%,$(1)),$(learner_common_CXXFLAGS)) $(if $(filter tests/%,$(1)),$(learner_tests_CXXFLAGS)) $(if $(filter $(speed_SOURCES),$(1)),$(learner_speed_CXXFLAGS))
+reference_flags = $(reference_CXXFLAGS) $(if $(filter tests/support/%,$(1)),-O0)
+
 build/learner/obj/%.o: %.cpp | build/compile_commands.json
-	$(call compile,learner,$(learner_CXXFLAGS) $(if $(filter common/%,$<),$(learner_common_CXXFLAGS)) $(if $(filter tests/%,$<),$(learner_tests_CXXFLAGS)) $(if $(filter $(speed_SOURCES),$<),$(learner_speed_CXXFLAGS)))
+	$(call compile,learner,$(call learner_flags,$<))
 
 build/reference/obj/%.o: %.cpp | build/compile_commands.json
-	$(call compile,reference,$(reference_CXXFLAGS) $(if $(filter tests/support/%,$<),-O0))
+	$(call compile,reference,$(call reference_flags,$<))
 
 build/sanitize/obj/%.o: %.cpp | build/compile_commands.json
 	$(call compile,sanitize,$(sanitize_CXXFLAGS) $(if $(filter tests/support/%,$<),-O0) $(if $(filter $(speed_SOURCES),$<),$(sanitize_speed_CXXFLAGS)))
@@ -173,17 +178,19 @@ shipped:
 -include $(shell find build -name '*.d' ! -name '*.tmp.d' 2>/dev/null)
 
 # For editors: each source with the flags of the build that compiles it (your code and
-# the tests as in build/learner, solutions/ as in build/reference).
+# the tests as in build/learner, solutions/ as in build/reference). Handed to the recipe
+# in the environment, written under a name of its own, then renamed: two makes at once
+# (make watch and make check) each write their own whole file.
 EDITOR_SOURCES = $(sort $(wildcard chapters/*/*.cpp common/*.cpp tests/*.cpp tests/support/*.cpp solutions/*/*.cpp))
-editor_flags = $(CXXSTD) $(WARNINGS) $(CPPFLAGS) $(if $(filter solutions/%,$(1)),$(reference_CXXFLAGS),$(learner_CXXFLAGS) $(if $(filter common/%,$(1)),$(learner_common_CXXFLAGS)) $(if $(filter tests/%,$(1)),$(learner_tests_CXXFLAGS)))
-editor_entry = {"directory": "$(CURDIR)", "file": "$(1)", "command": "$(CXX) $(call editor_flags,$(1)) -c $(1)"}
+editor_flags = $(CXXSTD) $(WARNINGS) $(CPPFLAGS) $(if $(filter solutions/%,$(1)),$(call reference_flags,$(1)),$(call learner_flags,$(1)))
+editor_entry = {"directory": "$(CURDIR)", "file": "$(1)", "command": "$(strip $(CXX) $(call editor_flags,$(1))) -c $(1)"}
 define newline
 
 
 endef
+build/compile_commands.json: export COMPILE_COMMANDS = [$(foreach f,$(EDITOR_SOURCES),$(if $(filter $(f),$(firstword $(EDITOR_SOURCES))),,$(,))$(newline)  $(call editor_entry,$(f)))$(newline)]
 build/compile_commands.json: Makefile $(wildcard chapters/*/ solutions/*/ common/ tests/)
-	$(shell mkdir -p $(@D))$(file >$@.tmp,[$(foreach f,$(EDITOR_SOURCES),$(if $(filter $(f),$(firstword $(EDITOR_SOURCES))),,$(,))$(newline)  $(call editor_entry,$(f)))$(newline)])
-	@mv -f $@.tmp $@
+	@mkdir -p $(@D) && tmp=$@.$$$$.tmp && printf '%s\n' "$$COMPILE_COMMANDS" >$$tmp && mv -f $$tmp $@
 
 # ---------------------------------------------------------------------------------------
 # The learner's commands.
@@ -201,30 +208,31 @@ said = || { status=$$?; [ -t 1 ] && exit 0; exit $$status; }
 help:
 	@bash tools/help.sh $(CHAPTERS)
 
-require-ch:
-	@if [ -z "$(CH_DIR)" ]; then \
-	  if [ -z "$(CH)" ]; then echo "error: this command needs a chapter: CH=NN"; \
-	  elif [ "$(words $(CH))" != 1 ]; then echo "error: CH='$(CH)' names $(words $(CH)) chapters; this command takes one at a time."; \
-	  else echo "error: CH=$(CH) names no chapter."; fi; \
-	  echo "Chapters: $(CHAPTERS)"; \
-	  echo "HINT: make $(or $(firstword $(filter-out require-ch,$(MAKECMDGOALS))),check) CH=$(CH_HINT)"; \
-	  exit 2; fi $(said)
+# The start of check, run, watch and reset: when CH names no single chapter, says what to
+# type and fails (in the command's own line, so that $(said) ends it on a terminal).
+require_ch = if [ -z "$(CH_DIR)" ]; then \
+  if [ -z "$(CH)" ]; then echo "error: this command needs a chapter: CH=NN"; \
+  elif [ "$(words $(CH))" != 1 ]; then echo "error: CH='$(CH)' names $(words $(CH)) chapters; this command takes one at a time."; \
+  else echo "error: CH=$(CH) names no chapter."; fi; \
+  echo "Chapters: $(CHAPTERS)"; \
+  echo "HINT: make $@ CH=$(CH_HINT)"; \
+  false; fi
 
-check: require-ch
-	+@bash tools/check.sh $(CH_DIR) "$(PREVIOUS)" $(said)
+check:
+	+@$(require_ch) && bash tools/check.sh $(CH_DIR) "$(PREVIOUS)" $(said)
 
 progress:
 	+@bash tools/progress.sh $(CHAPTERS) $(said)
 
 # The build's own output is shown only when it fails, so the program's output stays clean.
-run: require-ch
-	+@bash tools/run.sh $(RUN_BIN) $(ARGS) $(said)
+run:
+	+@$(require_ch) && bash tools/run.sh $(RUN_BIN) $(ARGS) $(said)
 
-watch: require-ch
-	+@bash tools/watch.sh $(CH_DIR) "$(PREVIOUS)"
+watch:
+	+@$(require_ch) && bash tools/watch.sh $(CH_DIR) "$(PREVIOUS)" $(said)
 
-reset: require-ch
-	@bash tools/reset.sh $(CH_DIR) "$(CONFIRM)" $(said)
+reset:
+	@$(require_ch) && bash tools/reset.sh $(CH_DIR) "$(CONFIRM)" $(said)
 
 # Real MNIST in data/mnist/, each file verified by SHA-256 (see tools/fetch_mnist.sh).
 DATA ?= data/mnist

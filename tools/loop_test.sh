@@ -165,6 +165,27 @@ want "Assertion"
 end "an index outside a vector: the test, libstdc++'s message, the learner's line"
 restore "$N"
 
+begin crash-output-under-its-test
+# Earlier tests pass, then one aborts: libstdc++'s message belongs under the test that
+# crashed, never under one that passed (three runs, as a mix-up would depend on timing).
+cp "$TREE/solutions/01_numerical_diff/numerical_diff.cpp" "$TREE/$N"
+perl -0pi -e 's/(\nFunction1D tangent_line\([^)]*\) \{\n)/$1  std::vector<double> v(3); v[static_cast<std::size_t>(a > 1e9) + 5] = a;  \/\/ LOOPTEST-ABORT\n/' "$TREE/$N"
+sed -i 's|^#include "chapters/01_numerical_diff/numerical_diff.h"|&\n#include <vector>|' "$TREE/$N"
+: >"$out"
+for _ in 1 2 3; do (cd "$TREE" && make check CH=01) >>"$out" 2>&1; done
+# The line of the test each "Assertion" line is printed under.
+holders=$(awk '/^  (ok|FAIL|skip|--) / { test = $0 } /Assertion .__n < this->size/ { print test }' "$out" | sort | uniq -c)
+echo "$holders" >>"$out"
+want_true 'grep -q LOOPTEST-ABORT "$TREE/$N"' "could not plant the bad index in tangent_line"
+first_crash=$(grep -m 1 "^  FAIL  " "$out")
+want "ok    NumericalDiffTest."
+want_true '[[ "$first_crash" == *TangentLineTest* ]] && grep -q -F -- "$first_crash" <<<"$holders"' \
+  "libstdc++'s message is not under the test that crashed first ($first_crash)"
+want_true '! grep -v "  FAIL  " <<<"$holders" | grep -q .' \
+  "libstdc++'s message is under a test that passed: $(grep -v "  FAIL  " <<<"$holders" | head -n 1)"
+end "a test aborts after passing ones: its message under it, under no other"
+restore "$N"
+
 begin endless-loop
 plant "$N" forward_diff 'volatile double s = 0; while (s >= 0) s = s + h;  // LOOPTEST-LOOP
   return f(x);'
@@ -178,10 +199,55 @@ want "in your code at $N:$loop_line (forward_diff)"
 want_true '[ $((SECONDS - case_start)) -lt 40 ]' "it took $((SECONDS - case_start)) s"
 end "a loop that never ends: stopped per test, named, at its line"
 
+begin loop-in-a-shared-function
+# A loop in numerical_diff, which most of the chapter's tests call: the first test is
+# stopped at the full limit (5 s of computing), the next at 2 s, and the rest are not
+# run, so the check ends a few seconds after the first stop (not 3 s for each of 18
+# tests). Judged by the computing it did, which a busy machine does not change, and by
+# the clock, which the runner's own limits (three times the computing) cap at 21 s.
+restore "$N"
+plant "$N" numerical_diff 'volatile double s = 0; while (s >= 0) s = s + h;  // LOOPTEST-SHARED
+  return f(x);'
+in_tree make -s build/learner/bin/01_numerical_diff_test
+TIMEFORMAT='%R %U %S'
+{ time in_tree make check CH=01; } 2>"$WORK/shared-time"
+read -r wall user system <"$WORK/shared-time"
+shared_line=$(line_of "$N" "LOOPTEST-SHARED")
+want_status 2
+want "stopped: still running after "
+want "in your code at $N:$shared_line (numerical_diff)"
+want "(not run)"
+want "tests left were not run"
+want_true 'awk -v u="$user" -v s="$system" "BEGIN { exit !(u + s < 10) }"' "it computed for $user + $system s"
+want_true 'awk -v w="$wall" "BEGIN { exit !(w < 30) }"' "it took $wall s"
+end "a loop in a function 18 tests call: done a few seconds after the first stop"
+restore "$N"
+plant "$N" forward_diff 'volatile double s = 0; while (s >= 0) s = s + h;  // LOOPTEST-LOOP
+  return f(x);'
+
+begin two-builds-at-once
+# A changed folder makes build/compile_commands.json out of date: two makes at once (make
+# watch and make check) both write it, neither may fail for the other.
+in_tree make -s build/learner/bin/00_welcome_test
+: >"$out"
+builds_failed=0
+for _ in $(seq 30); do
+  touch "$TREE/chapters/00_welcome"
+  (cd "$TREE" && make -s build/learner/bin/00_welcome_test) >>"$out" 2>&1 &
+  (cd "$TREE" && make -s build/learner/bin/00_welcome_test) >>"$out" 2>&1 || builds_failed=$((builds_failed + 1))
+  wait $! || builds_failed=$((builds_failed + 1))
+done
+want_true '[ "$builds_failed" -eq 0 ]' "$builds_failed of 60 builds failed"
+want_not "cannot stat"
+want_true 'python3 -m json.tool "$TREE/build/compile_commands.json" >/dev/null 2>&1 || ! command -v python3 >/dev/null' \
+  "build/compile_commands.json is not valid JSON"
+want_true '! ls "$TREE"/build/*.tmp >/dev/null 2>&1' "temporary files are left in build/"
+end "two builds at once, 30 times: both succeed, compile_commands.json whole"
+
 begin two-checks-at-once
 # A check runs the tests (slowly, in the loop above) while a second one, after an edit,
 # relinks the same binary: each must finish with its own report.
-export WORKBOOK_TEST_SECONDS=2
+export WORKBOOK_TEST_SECONDS=4
 first=$(spawn "$WORK/first-check.out" make check CH=01)
 wait_for 60 pgrep -s "$first" -f 01_numerical_diff_test >/dev/null
 touch "$TREE/$N"
@@ -229,6 +295,23 @@ want "HINT: make check CH=00"
 want_not "HINT: make check CH=99"
 end "CH=99 is refused with a chapter that exists"
 
+begin bad-ch-is-last-on-a-terminal
+if command -v script >/dev/null 2>&1; then
+  : >"$out"
+  for command in "make check CH=99" "make check CH='03 04'" "make run CH=99" "make reset CH=99"; do
+    (cd "$TREE" && script -qec "$command" /dev/null) >"$WORK/bad-ch-one.out" 2>&1
+    cat "$WORK/bad-ch-one.out" >>"$out"
+    last=$(grep -v '^[[:space:]]*$' "$WORK/bad-ch-one.out" | tail -n 1 | tr -d '\r')
+    target=$(cut -d ' ' -f 2 <<<"$command")
+    want_true '[[ "$last" == "HINT: make $target CH="* ]]' "after $command, the last line is not the HINT: $last"
+  done
+  want_not "make: ***"
+  end "on a terminal, a bad CH= ends with the HINT, not make's error"
+else
+  skipped=$((skipped + 1))
+  printf '  skip %-30s %s\n' "$case_name" "needs script(1) for a terminal (util-linux)"
+fi
+
 begin complete
 cp "$TREE/solutions/00_welcome/welcome.cpp" "$TREE/$W"
 in_tree make check CH=00
@@ -257,7 +340,8 @@ if [ -n "$ch7" ]; then
   want "skip  "
   want "make data"
   want_not "complete."
-  end "chapter 7 without data/: not complete, the skipped test named"
+  want "Re-run: make check CH=07 PREVIOUS=solutions"
+  end "chapter 7 without data/: not complete, the skipped test named, the same command to re-run"
   restore "chapters/$ch7"
 else
   printf '  skip %-30s %s\n' "$case_name" "no chapter 07"
@@ -271,6 +355,22 @@ want_true '[ -s "$TREE/build/compile_commands.json" ] && grep -q "\"file\": \"$W
   "build/compile_commands.json does not list $W"
 end "a build of several files says so; compile_commands.json is written"
 restore "$W"
+
+begin editor-flags-are-the-builds
+# Each file's entry in build/compile_commands.json has the flags make really compiles it
+# with (chapter 09 at -O3 -march=native, common/ optimised, tests at -O0, solutions/ as
+# in build/reference): an editor then shows the warnings and errors the build gives.
+: >"$out"
+for f in chapters/09_making_it_fast/kernels.cpp tests/09_making_it_fast_test.cpp common/matrix.cpp \
+  tests/support/where.cpp "$W" solutions/09_making_it_fast/kernels.cpp; do
+  config=learner
+  [[ "$f" == solutions/* ]] && config=reference
+  real=$(cd "$TREE" && make -n -B "build/$config/obj/${f%.cpp}.o" 2>/dev/null | grep -o -- '-std=[^ ]* .* -MMD' | sed 's/ *-MMD$//' | tr -s ' ')
+  editor=$(grep -F "\"file\": \"$f\"" "$TREE/build/compile_commands.json" | grep -o -- '-std=[^ ]* .* -c ' | sed 's/ -c $//' | tr -s ' ')
+  printf '%s\n  make:   %s\n  editor: %s\n' "$f" "$real" "$editor" >>"$out"
+  want_true '[ -n "$real" ] && [ "$real" = "$editor" ]' "$f: the editor's flags are not make's (see the output)"
+done
+end "compile_commands.json gives each file the flags make compiles it with"
 
 echo "== Ctrl-C stops everything =="
 

@@ -40,13 +40,15 @@ const char* kind_name(Kind k) {
       return "time";
     case Kind::kExit:
       return "exit";
+    case Kind::kNotRun:
+      return "not-run";
   }
   return "?";
 }
 
 Kind kind_from(const std::string& name) {
   for (Kind k : {Kind::kPassed, Kind::kSkipped, Kind::kWrongAnswer, Kind::kStub, Kind::kException,
-                 Kind::kCrash, Kind::kTimeLimit, Kind::kExit}) {
+                 Kind::kCrash, Kind::kTimeLimit, Kind::kExit, Kind::kNotRun}) {
     if (name == kind_name(k)) return k;
   }
   return Kind::kWrongAnswer;
@@ -176,9 +178,10 @@ void Report::add(Outcome o) {
     ++exercise_total_;
     if (!o.failed()) ++exercise_passed_;
   }
+  if (o.kind == Kind::kNotRun) ++not_run_;
   if (s_.mode == "learner") print_learner_line(o);
-  if (s_.mode == "maintainer" &&
-      (o.kind == Kind::kCrash || o.kind == Kind::kTimeLimit || o.kind == Kind::kExit)) {
+  if (s_.mode == "maintainer" && (o.kind == Kind::kCrash || o.kind == Kind::kTimeLimit ||
+                                  o.kind == Kind::kExit || o.kind == Kind::kNotRun)) {
     std::cout << "[  FAILED  ] " << o.name << " (" << o.summary << ")\n";
     if (!o.stack.empty()) {
       const auto frames = where::symbolize({o.stack});
@@ -229,6 +232,8 @@ void Report::print_learner_line(const Outcome& o) {
     std::cout << "  ok    " << o.name << "\n";
   } else if (o.kind == Kind::kSkipped) {
     std::cout << "  skip  " << o.name << (o.summary.empty() ? "" : " (" + o.summary + ")") << "\n";
+  } else if (o.kind == Kind::kNotRun) {
+    std::cout << "  --    " << o.name << " (not run)\n";
   } else {
     std::cout << "  FAIL  " << o.name << "\n";
     std::cout << "          " << clip(o.summary, 110) << "\n";
@@ -319,6 +324,10 @@ int Report::finish_learner() {
     std::cout << "\nAll " << ran << " tests that ran pass, but " << skipped_
               << (skipped_ == 1 ? " test was" : " tests were")
               << " skipped (the reason is on its line above).\n";
+    if (!s_.chapter.empty()) {
+      std::cout << "Chapter " << std::atoi(s_.number().c_str())
+                << " is not complete until they run too. Re-run: " << s_.recheck() << "\n";
+    }
     return 3;
   }
   if (first != nullptr) {
@@ -329,7 +338,8 @@ int Report::finish_learner() {
       std::cout << where_lines(*first, first->kind == Kind::kCrash ? "crashed" : "stopped");
     }
   }
-  std::cout << "\n" << passed_ << " of " << ran << " tests pass" << skipped << ".\n";
+  const std::string not_run = not_run_ > 0 ? ", " + std::to_string(not_run_) + " not run" : "";
+  std::cout << "\n" << passed_ << " of " << ran << " tests pass" << skipped << not_run << ".\n";
   if (first == nullptr) return 1;
   const std::string chapter = s_.number();
   // A stub of an earlier chapter: that chapter comes first.
@@ -368,6 +378,10 @@ int Report::finish_learner() {
       case Kind::kTimeLimit:
         std::cout << "The test was stopped after " << short_number(std::to_string(s_.cpu_seconds))
                   << " s: is there a loop that never ends? The line above is where it was.\n";
+        if (not_run_ > 0) {
+          std::cout << "After a second test was stopped, the " << not_run_
+                    << " tests left were not run, rather than keep you waiting.\n";
+        }
         break;
       case Kind::kExit:
         std::cout << "The test ended the whole program: does your code call exit() or abort()?\n";
@@ -407,12 +421,17 @@ int Report::finish_progress() {
 }
 
 int Report::finish_bite() {
+  bool bites = exercise_total_ > 0 && exercise_passed_ == 0;
   for (const auto& o : outcomes_) {
     if (!o.provided && o.kind == Kind::kPassed) {
       std::cout << "  passes on the stubs (it must fail there): " << o.name << "\n";
     }
+    if (!o.provided && o.kind == Kind::kNotRun) {
+      std::cout << "  not run on the stubs (it must fail there): " << o.name << "\n";
+      bites = false;
+    }
   }
-  return exercise_total_ > 0 && exercise_passed_ == 0 ? 0 : 1;
+  return bites ? 0 : 1;
 }
 
 }  // namespace runner

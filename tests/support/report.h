@@ -27,7 +27,18 @@ Settings settings_from_environment();
 
 // ---- what one test did ---------------------------------------------------------------
 
-enum class Kind { kPassed, kSkipped, kWrongAnswer, kStub, kException, kCrash, kTimeLimit, kExit };
+// kNotRun: left out after repeated time limits (the runner's choice, not the test's).
+enum class Kind {
+  kPassed,
+  kSkipped,
+  kWrongAnswer,
+  kStub,
+  kException,
+  kCrash,
+  kTimeLimit,
+  kExit,
+  kNotRun
+};
 // "stub" and back, for the records the child sends.
 const char* kind_name(Kind k);
 Kind kind_from(const std::string& name);
@@ -94,7 +105,8 @@ class Report {
   const Settings& s_;
   std::vector<Outcome> outcomes_;
   std::vector<std::string> problems_;
-  int passed_ = 0, failed_ = 0, skipped_ = 0, exercise_passed_ = 0, exercise_total_ = 0;
+  int passed_ = 0, failed_ = 0, skipped_ = 0, not_run_ = 0, exercise_passed_ = 0,
+      exercise_total_ = 0;  // failed_ counts the not run too
 };
 
 }  // namespace runner

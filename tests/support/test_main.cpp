@@ -5,7 +5,14 @@
 // (a null write, a failed check that aborts) or never ends (a loop), this process is still
 // there to say which test it was and where the code was, and to run the tests after it.
 // A test may use WORKBOOK_TEST_SECONDS seconds of CPU (default 5), and three times that
-// on the clock; then it is stopped and reported, naming the line it was running.
+// on the clock; then it is stopped and reported, naming the line it was running. After
+// one stop the others get 2 s; after a second, the tests left are reported as not run
+// (one loop that never ends, called by many tests, would hold the learner for minutes).
+//
+// The child writes what each test prints and its records (a test's start, its outcome,
+// a crash) into one pipe, in the order they happen; a record is a line that begins with
+// kMark. So the output between a test's start and its end is that test's, whatever the
+// timing.
 //
 // WORKBOOK_REPORT chooses the report:
 //   (unset)   GoogleTest's own output, plus a "[  FAILED  ]" line for a test that crashed
@@ -25,6 +32,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,7 +54,10 @@ namespace {
 using namespace runner;
 using Clock = std::chrono::steady_clock;
 
-// ---- records from the child: one a line, fields split by tabs ------------------------
+// ---- records from the child: one a line after kMark, fields split by tabs -------------
+
+// Bytes no test prints: the start of a record in the stream of the child's output.
+constexpr char kMark[] = "\x1eworkbook-runner\x1e";
 
 std::string escape(const std::string& text) {
   std::string out;
@@ -80,7 +91,7 @@ std::vector<std::string> fields_of(const std::string& line) {
 }
 
 void send(int fd, const std::vector<std::string>& fields) {
-  std::string line;
+  std::string line = kMark;
   for (std::size_t i = 0; i < fields.size(); ++i) line += (i ? "\t" : "") + escape(fields[i]);
   line += '\n';
   for (std::size_t done = 0; done < line.size();) {
@@ -90,8 +101,9 @@ void send(int fd, const std::vector<std::string>& fields) {
   }
 }
 
-bool is_provided(const testing::TestInfo& info) {
-  const std::string suite = info.test_suite_name();
+// A test ("Suite.Name") of a suite named *ProvidedTest tests ready-made code.
+bool is_provided(const std::string& name) {
+  const std::string suite = name.substr(0, name.find('.'));
   const std::string tag = "ProvidedTest";
   return suite.size() >= tag.size() &&
          suite.compare(suite.size() - tag.size(), tag.size(), tag) == 0;
@@ -103,11 +115,23 @@ std::string full_name(const testing::TestInfo& info) {
 
 // ---- in the child: the tests, reported to the parent ---------------------------------
 
-// Sends each test's start and its outcome to the parent over fd. Its CPU time limit is
-// set at its start and lifted at its end.
+// Sends the tests about to run, each test's start and its outcome to the parent over fd.
+// A test's CPU time limit is set at its start and lifted at its end.
 class Recorder : public testing::EmptyTestEventListener {
  public:
   Recorder(int fd, double cpu_seconds) : fd_(fd), cpu_seconds_(cpu_seconds) {}
+
+  // "L", then the name of each test the filter selected, in the order they will run.
+  void OnTestProgramStart(const testing::UnitTest& unit) override {
+    std::vector<std::string> list = {"L"};
+    for (int i = 0; i < unit.total_test_suite_count(); ++i) {
+      const testing::TestSuite& suite = *unit.GetTestSuite(i);
+      for (int j = 0; j < suite.total_test_count(); ++j) {
+        if (suite.GetTestInfo(j)->should_run()) list.push_back(full_name(*suite.GetTestInfo(j)));
+      }
+    }
+    send(fd_, list);
+  }
 
   void OnTestStart(const testing::TestInfo& info) override {
     parts_.clear();
@@ -144,7 +168,7 @@ class Recorder : public testing::EmptyTestEventListener {
     limit_cpu(0);
     Outcome o;
     o.name = full_name(info);
-    o.provided = is_provided(info);
+    o.provided = is_provided(o.name);
     if (info.result()->Skipped()) {
       o.kind = Kind::kSkipped;
       o.summary = skip_reason(info);
@@ -193,22 +217,14 @@ class Recorder : public testing::EmptyTestEventListener {
     return message.substr(open + 1, close - open - 1);
   }
 
-  // Lets the process use `seconds` more CPU seconds from now (0: no limit); beyond that
-  // the kernel sends SIGXCPU, which the crash handler reports as the time limit.
+  // Lets the process use `seconds` more seconds of CPU from now (0: no limit); beyond
+  // that the kernel sends SIGPROF, which the crash handler reports as the time limit.
+  // (A timer rather than RLIMIT_CPU, which counts in whole seconds.)
   static void limit_cpu(double seconds) {
-    rlimit lim{};
-    getrlimit(RLIMIT_CPU, &lim);
-    if (seconds <= 0) {
-      lim.rlim_cur = lim.rlim_max;
-    } else {
-      rusage use{};
-      getrusage(RUSAGE_SELF, &use);
-      const double used = static_cast<double>(use.ru_utime.tv_sec + use.ru_stime.tv_sec) +
-                          (use.ru_utime.tv_usec + use.ru_stime.tv_usec) / 1e6;
-      lim.rlim_cur = static_cast<rlim_t>(std::ceil(used + seconds));
-      if (lim.rlim_max != RLIM_INFINITY && lim.rlim_cur > lim.rlim_max) lim.rlim_cur = lim.rlim_max;
-    }
-    setrlimit(RLIMIT_CPU, &lim);
+    itimerval t{};
+    t.it_value.tv_sec = static_cast<time_t>(seconds);
+    t.it_value.tv_usec = static_cast<suseconds_t>((seconds - std::floor(seconds)) * 1e6);
+    setitimer(ITIMER_PROF, &t, nullptr);
   }
 
   static std::string skip_reason(const testing::TestInfo& info) {
@@ -233,13 +249,12 @@ class Recorder : public testing::EmptyTestEventListener {
   where::Throw thrown_;
 };
 
-// Runs the tests the filter selects, reporting to event_fd; never returns.
-[[noreturn]] void run_child(const Settings& s, int event_fd, int output_fd,
-                            const std::string& filter) {
-  if (output_fd >= 0) {
-    dup2(output_fd, STDOUT_FILENO);
-    dup2(output_fd, STDERR_FILENO);
-    close(output_fd);
+// Runs the tests the filter selects, reporting to event_fd, where their output goes too
+// when the report captures it; never returns.
+[[noreturn]] void run_child(const Settings& s, int event_fd, const std::string& filter) {
+  if (s.captures()) {
+    dup2(event_fd, STDOUT_FILENO);
+    dup2(event_fd, STDERR_FILENO);
   }
   // A test that reads input gets none at once, instead of waiting for a keyboard.
   const int null_fd = open("/dev/null", O_RDONLY);
@@ -248,10 +263,11 @@ class Recorder : public testing::EmptyTestEventListener {
     close(null_fd);
   }
   // Unbuffered, so a test's output is out before its outcome, and not lost in a crash.
+  // (std::cout writes through stdout; std::cerr and stderr are unbuffered already.)
   std::setvbuf(stdout, nullptr, _IONBF, 0);
   const rlimit no_core{0, 0};
   setrlimit(RLIMIT_CORE, &no_core);
-  where::report_crashes_to(event_fd);
+  where::report_crashes_to(event_fd, kMark);
   if (s.captures()) where::record_throws();
   auto& listeners = testing::UnitTest::GetInstance()->listeners();
   if (s.captures()) delete listeners.Release(listeners.default_result_printer());
@@ -279,6 +295,30 @@ bool read_some(int fd, std::string& into) {
   }
 }
 
+// Splits the child's stream in buf: what the tests printed goes to output, each complete
+// record to on_record, in the order they came. What may be the start of a record stays
+// in buf until the rest arrives.
+template <class OnRecord>
+void split(std::string& buf, std::string& output, OnRecord on_record) {
+  const std::string mark = kMark;
+  while (!buf.empty()) {
+    const auto at = buf.find(mark);
+    if (at == std::string::npos) {
+      std::size_t keep = std::min(buf.size(), mark.size() - 1);
+      while (keep > 0 && buf.compare(buf.size() - keep, keep, mark, 0, keep) != 0) --keep;
+      output.append(buf, 0, buf.size() - keep);
+      buf.erase(0, buf.size() - keep);
+      return;
+    }
+    output.append(buf, 0, at);
+    buf.erase(0, at);
+    const auto nl = buf.find('\n');
+    if (nl == std::string::npos) return;
+    on_record(fields_of(buf.substr(mark.size(), nl - mark.size())));
+    buf.erase(0, nl + 1);
+  }
+}
+
 // "A-B:C" plus the names in `done` among the negative patterns.
 std::string without(const std::string& filter, const std::vector<std::string>& done) {
   if (done.empty()) return filter;
@@ -291,15 +331,19 @@ std::string without(const std::string& filter, const std::vector<std::string>& d
 int supervise(const Settings& settings) {
   Report report(settings);
   const std::string filter = GTEST_FLAG_GET(filter);
+  std::vector<std::string> planned;  // every test the filter selects, as the first child ran
   std::vector<std::string> started;  // every test begun, in any child
-  // After one test was stopped at its limit, the others get at most 3 s each, so that one
-  // loop that never ends, called by many tests, does not hold the learner for minutes.
+  // After one test was stopped at its limit, the others get at most 2 s each; after a
+  // second, the tests left are reported as not run: one loop that never ends, called by
+  // many tests, then holds the learner a few seconds beyond the first stop, not minutes.
   Settings s = settings;
-  constexpr double kLimitAfterAStop = 3;
+  constexpr double kLimitAfterAStop = 2;
+  constexpr int kStopsAtMost = 2;
+  int stops = 0;
   while (true) {
     const double wall_seconds = 3 * s.cpu_seconds;
-    int events[2], output[2] = {-1, -1};
-    if (pipe(events) != 0 || (s.captures() && pipe(output) != 0)) {
+    int stream[2];
+    if (pipe(stream) != 0) {
       std::perror("test runner: pipe");
       return 1;
     }
@@ -310,63 +354,52 @@ int supervise(const Settings& settings) {
       return 1;
     }
     if (child == 0) {
-      close(events[0]);
-      if (output[0] >= 0) close(output[0]);
-      run_child(s, events[1], output[1], without(filter, started));
+      close(stream[0]);
+      run_child(s, stream[1], without(filter, started));
     }
-    close(events[1]);
-    if (output[1] >= 0) close(output[1]);
-    set_nonblocking(events[0]);
-    if (output[0] >= 0) set_nonblocking(output[0]);
+    close(stream[1]);
+    set_nonblocking(stream[0]);
 
-    std::string event_buf, output_buf, current, crash_stack;
-    int crash_signal = 0;
-    bool finished = false, events_open = true, timed_out = false;
+    std::string buf, output_buf, current, crash_stack;
+    bool finished = false, stream_open = true, timed_out = false;
     Clock::time_point test_start{}, kill_at{};
     int status = 0;
-    // Handles the complete records in event_buf.
-    auto handle_events = [&]() {
-      std::size_t nl;
-      while ((nl = event_buf.find('\n')) != std::string::npos) {
-        const auto f = fields_of(event_buf.substr(0, nl));
-        event_buf.erase(0, nl + 1);
-        if (f[0] == "S" && f.size() >= 2) {
-          current = f[1];
-          started.push_back(current);
-          test_start = Clock::now();
-          output_buf.clear();
-        } else if (f[0] == "E" && f.size() >= 10) {
-          if (output[0] >= 0) read_some(output[0], output_buf);
-          Outcome o;
-          o.name = f[1];
-          o.kind = kind_from(f[2]);
-          o.provided = f[3] == "1";
-          o.summary = f[4];
-          o.detail = f[5];
-          o.stub_where = f[6];
-          o.stub_chapter = f[7];
-          o.stub_function = f[8];
-          o.stack = where::from_text(f[9]);
-          o.output = output_buf;
-          output_buf.clear();
-          report.add(std::move(o));
-          current.clear();
-        } else if (f[0] == "T" && f.size() >= 3) {
-          crash_signal = std::atoi(f[1].c_str());
-          crash_stack = f[2];
-        } else if (f[0] == "D") {
-          finished = true;
-        }
+    auto on_record = [&](const std::vector<std::string>& f) {
+      if (f[0] == "L") {
+        if (planned.empty()) planned.assign(f.begin() + 1, f.end());
+      } else if (f[0] == "S" && f.size() >= 2) {
+        current = f[1];
+        started.push_back(current);
+        test_start = Clock::now();
+        output_buf.clear();
+      } else if (f[0] == "E" && f.size() >= 10) {
+        Outcome o;
+        o.name = f[1];
+        o.kind = kind_from(f[2]);
+        o.provided = f[3] == "1";
+        o.summary = f[4];
+        o.detail = f[5];
+        o.stub_where = f[6];
+        o.stub_chapter = f[7];
+        o.stub_function = f[8];
+        o.stack = where::from_text(f[9]);
+        o.output = output_buf;
+        output_buf.clear();
+        report.add(std::move(o));
+        current.clear();
+      } else if (f[0] == "T" && f.size() >= 3) {
+        crash_stack = f[2];
+      } else if (f[0] == "D") {
+        finished = true;
       }
     };
     while (true) {
-      pollfd fds[2] = {{events[0], POLLIN, 0}, {output[0], POLLIN, 0}};
-      poll(fds, output[0] >= 0 ? 2 : 1, 100);
-      if (events_open) {
-        events_open = read_some(events[0], event_buf);
-        handle_events();
+      pollfd fds[1] = {{stream[0], POLLIN, 0}};
+      poll(fds, stream_open ? 1 : 0, 100);
+      if (stream_open) {
+        stream_open = read_some(stream[0], buf);
+        split(buf, output_buf, on_record);
       }
-      if (output[0] >= 0) read_some(output[0], output_buf);
       const pid_t done = waitpid(child, &status, WNOHANG);
       if (done == child) break;
       const auto now = Clock::now();
@@ -380,14 +413,11 @@ int supervise(const Settings& settings) {
       }
       if (timed_out && now > kill_at) kill(child, SIGKILL);
     }
-    // The child is gone: what is left in the pipes is complete.
-    read_some(events[0], event_buf);
-    handle_events();
-    if (output[0] >= 0) {
-      read_some(output[0], output_buf);
-      close(output[0]);
-    }
-    close(events[0]);
+    // The child is gone: what is left in the pipe is complete.
+    read_some(stream[0], buf);
+    split(buf, output_buf, on_record);
+    if (buf.find(kMark) == std::string::npos) output_buf += buf;
+    close(stream[0]);
 
     std::string how;
     if (WIFSIGNALED(status)) {
@@ -426,6 +456,7 @@ int supervise(const Settings& settings) {
               : "stopped: still running after " + short_number(std::to_string(s.cpu_seconds)) +
                     " s of computing (a loop that never ends?)";
       s.cpu_seconds = std::min(s.cpu_seconds, kLimitAfterAStop);
+      ++stops;
     } else if (WIFSIGNALED(status)) {
       o.kind = Kind::kCrash;
       o.summary = "crashed: " + where::describe_signal(WTERMSIG(status));
@@ -434,9 +465,21 @@ int supervise(const Settings& settings) {
       o.summary = "the program ended inside this test (exit status " +
                   std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")";
     }
-    (void)crash_signal;
     o.detail = o.summary;
     report.add(std::move(o));
+    if (stops >= kStopsAtMost && !planned.empty()) {
+      for (const std::string& name : planned) {
+        if (std::find(started.begin(), started.end(), name) != started.end()) continue;
+        Outcome n;
+        n.name = name;
+        n.provided = is_provided(name);
+        n.kind = Kind::kNotRun;
+        n.summary = "not run: " + std::to_string(stops) + " tests before it were stopped";
+        n.detail = n.summary;
+        report.add(std::move(n));
+      }
+      break;
+    }
     // The tests after it run in a fresh child.
   }
   return report.finish();

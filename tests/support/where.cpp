@@ -52,6 +52,7 @@ std::string demangle(const char* name) {
 
 int g_crash_fd = -1;
 pid_t g_crash_pid = 0;
+const char* g_crash_mark = "";
 
 // Appends text to buf at *len, async-signal-safely (no allocation, no stdio).
 void put(char* buf, std::size_t size, std::size_t* len, const char* text) {
@@ -85,6 +86,13 @@ std::uintptr_t interrupted_at(void* context) {
 }
 
 void on_crash(int signal, siginfo_t*, void* context) {
+  if (signal == SIGPROF) {
+    // The test's CPU timer: a time limit, as if RLIMIT_CPU had sent SIGXCPU.
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    sigaction(SIGXCPU, &dfl, nullptr);
+    signal = SIGXCPU;
+  }
   if (g_crash_fd >= 0 && getpid() == g_crash_pid) {
     void* frames[kMaxFrames];
     int n = backtrace(frames, kMaxFrames);
@@ -98,8 +106,9 @@ void on_crash(int signal, siginfo_t*, void* context) {
         break;
       }
     }
-    char buf[32 + kMaxFrames * 20];
+    char buf[64 + kMaxFrames * 20];
     std::size_t len = 0;
+    put(buf, sizeof(buf), &len, g_crash_mark);
     put(buf, sizeof(buf), &len, "T\t");
     char number[4] = {static_cast<char>('0' + signal / 10 % 10),
                       static_cast<char>('0' + signal % 10), '\t', '\0'};
@@ -184,8 +193,9 @@ Throw last_throw() {
   return t;
 }
 
-void report_crashes_to(int fd) {
+void report_crashes_to(int fd, const char* mark) {
   g_crash_fd = fd;
+  g_crash_mark = mark;
   g_crash_pid = getpid();
   void* warm_up[2];
   backtrace(warm_up, 2);  // loads the unwinder before any crash: it allocates
@@ -200,9 +210,9 @@ void report_crashes_to(int fd) {
   sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND;
   sigemptyset(&sa.sa_mask);
 #if defined(__SANITIZE_ADDRESS__)
-  const int signals[] = {SIGABRT, SIGXCPU};
+  const int signals[] = {SIGABRT, SIGXCPU, SIGPROF};
 #else
-  const int signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGXCPU};
+  const int signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGXCPU, SIGPROF};
 #endif
   for (int s : signals) sigaction(s, &sa, nullptr);
 }

@@ -29,10 +29,12 @@ struct Throw {
 Throw last_throw();
 
 // Installs handlers for the signals of a crash or a time limit (SIGSEGV, SIGBUS, SIGFPE,
-// SIGILL, SIGABRT, SIGXCPU). In this process only (not in a death test's child), each
-// writes one line "T<TAB>signal<TAB>stack" to fd, then dies by the same signal. With
-// AddressSanitizer, which reports memory errors better, only SIGABRT and SIGXCPU.
-void report_crashes_to(int fd);
+// SIGILL, SIGABRT; SIGXCPU, and SIGPROF from a CPU timer, both taken as SIGXCPU). In this
+// process only (not in a death test's child), each writes one line, mark then
+// "T<TAB>signal<TAB>stack", to fd, then dies by that signal. With AddressSanitizer, which
+// reports memory errors better, only SIGABRT, SIGXCPU and SIGPROF. mark must outlive the
+// process (a string literal).
+void report_crashes_to(int fd, const char* mark);
 
 // The signal's name and what it usually means, for a learner: "segmentation fault (a
 // read or write through a bad pointer, or far outside an array)".
