@@ -37,18 +37,27 @@ Matrix softmax(const Matrix& a) {
   return y;
 }
 
-// Sum of squared errors averaged over the batch: E = (1/B) Σ_b ½ Σ_k (y(b,k) − t(b,k))².
-// Throws std::invalid_argument naming sum_squared_error if the shapes differ or B = 0.
-double sum_squared_error(const Matrix& y, const Matrix& t) {
+namespace {
+
+// What both losses refuse, in the name of the loss the caller called: y and t of different
+// shapes, and an empty batch (a mean over B = 0 rows would be 0/0 = NaN).
+void require_loss_inputs(const std::string& name, const Matrix& y, const Matrix& t) {
   if (!y.same_shape(t)) {
-    throw std::invalid_argument("sum_squared_error: y " + y.shape() + " and t " + t.shape() +
+    throw std::invalid_argument(name + ": y " + y.shape() + " and t " + t.shape() +
                                 " differ in shape. HINT: t is one-hot, one row per example and "
                                 "one column per class, like y (common/mnist.h has one_hot)");
   }
   if (y.rows() == 0) {
-    throw std::invalid_argument("sum_squared_error: an empty batch " + y.shape() +
-                                " has no mean loss");
+    throw std::invalid_argument(name + ": an empty batch " + y.shape() + " has no mean loss");
   }
+}
+
+}  // namespace
+
+// Sum of squared errors averaged over the batch: E = (1/B) Σ_b ½ Σ_k (y(b,k) − t(b,k))².
+// Throws std::invalid_argument naming sum_squared_error if the shapes differ or B = 0.
+double sum_squared_error(const Matrix& y, const Matrix& t) {
+  require_loss_inputs("sum_squared_error", y, t);
   // Every class counts: a probability put on a wrong class is an error too, not only
   // the probability missing from the right one.
   const Matrix d = y - t;
@@ -60,15 +69,7 @@ double sum_squared_error(const Matrix& y, const Matrix& t) {
 // Cross-entropy error averaged over the batch: E = −(1/B) Σ_b Σ_k t(b,k) · log(y(b,k) + 1e-7).
 // Throws std::invalid_argument naming cross_entropy_error if the shapes differ or B = 0.
 double cross_entropy_error(const Matrix& y, const Matrix& t) {
-  if (!y.same_shape(t)) {
-    throw std::invalid_argument("cross_entropy_error: y " + y.shape() + " and t " + t.shape() +
-                                " differ in shape. HINT: t is one-hot, one row per example and "
-                                "one column per class, like y (common/mnist.h has one_hot)");
-  }
-  if (y.rows() == 0) {
-    throw std::invalid_argument("cross_entropy_error: an empty batch " + y.shape() +
-                                " has no mean loss");
-  }
+  require_loss_inputs("cross_entropy_error", y, t);
   // The 1e-7 keeps log() finite when a predicted probability is exactly 0.
   const Matrix log_y = apply(y, [](double p) { return std::log(p + kLogDelta); });
   // E = −(1/B) Σ t · log(y + 1e-7): the one-hot t zeroes every term but the true class's.

@@ -43,6 +43,20 @@ SparseRows sparse_rows(const Matrix& a) {
   return s;
 }
 
+namespace {
+
+// m ← a zero (rows, cols) Matrix. A buffer that already has that shape is reused, only
+// zeroed: no allocation in a training loop.
+void reset_to_zeros(Matrix& m, std::size_t rows, std::size_t cols) {
+  if (m.rows() == rows && m.cols() == cols) {
+    m.fill(0.0);
+  } else {
+    m = Matrix(rows, cols);
+  }
+}
+
+}  // namespace
+
 // out(i,j) = Σ_p x(i,p)·w(p,j) over the nonzero x(i,p), p increasing: matmul bit for bit.
 void sparse_times(const SparseRows& x, const Matrix& w, Matrix& out) {
   if (x.cols != w.rows()) {
@@ -51,12 +65,7 @@ void sparse_times(const SparseRows& x, const Matrix& w, Matrix& out) {
                                 ": x.cols != w.rows");
   }
   const std::size_t m = w.cols();
-  // A buffer of the right shape is reused, only zeroed: no allocation in a training loop.
-  if (out.rows() == x.rows && out.cols() == m) {
-    out.fill(0.0);
-  } else {
-    out = Matrix(x.rows, m);
-  }
+  reset_to_zeros(out, x.rows, m);
   for (std::size_t i = 0; i < x.rows; ++i) {
     double* o = out.data() + i * m;
     // out(i,:) += x(i,p)·w(p,:) for the nonzero pixels p of row i, p increasing: each
@@ -77,11 +86,7 @@ void sparse_transposed_times(const SparseRows& x, const Matrix& d, Matrix& g) {
                                 d.shape() + ": x.rows != d.rows");
   }
   const std::size_t m = d.cols();
-  if (g.rows() == x.cols && g.cols() == m) {
-    g.fill(0.0);
-  } else {
-    g = Matrix(x.cols, m);
-  }
+  reset_to_zeros(g, x.cols, m);
   // xᵀ(p,i) = x(i,p), so row i of x holds column i of xᵀ: x(i,p) multiplies d(i,:) into
   // g(p,:). The outer loop goes over i in increasing order, so every g(p,j) takes its
   // terms in increasing i, as matmul(transpose(x), d) adds them.
