@@ -6,8 +6,7 @@
 
 #include "common/not_implemented.h"
 
-// The mean of all entries: mean(a) = (1 / size) Σ_ij a(i,j).
-// Throws std::invalid_argument naming mean for a matrix with no entries.
+// The average of a matrix's entries; refuses a matrix that has none.
 double mean(const Matrix& a) {
   // TODO: add up every entry (common/matrix.h has a function for that), divide by the
   // number of entries, and throw std::invalid_argument first when there are none.
@@ -15,8 +14,7 @@ double mean(const Matrix& a) {
   throw not_implemented("mean");
 }
 
-// One affine layer: x (B,D) · W (D,H) + b (1,H) → (B,H).
-// Throws std::invalid_argument naming affine and the three shapes if they do not fit.
+// One affine layer, the step every network here repeats; refuses shapes that do not fit.
 Matrix affine(const Matrix& x, const Matrix& W, const Matrix& b) {
   // TODO: first throw std::invalid_argument, with a message that starts "affine:" and
   // gives the three shapes, unless x has as many columns as W has rows and b is one row

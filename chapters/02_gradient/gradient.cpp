@@ -7,9 +7,7 @@
 #include "chapters/01_numerical_diff/numerical_diff.h"
 #include "common/not_implemented.h"
 
-// ∇f(x) = (∂f/∂x₀, …, ∂f/∂xₙ₋₁), each by the central difference with h = 1e-4:
-//   ∂f/∂xᵢ ≈ (f(x + h·eᵢ) − f(x − h·eᵢ)) / 2h
-// x is not changed. Returns a Vector of x's length.
+// Every partial derivative of f at a point, each by lesson 01's central difference.
 Vector numerical_gradient(const FunctionND& f, const Vector& x) {
   // TODO: for each coordinate i, the partial derivative ∂f/∂xᵢ by the central difference
   // with h = kDiffStep: move only coordinate i (in a copy of x) to xᵢ + h and to xᵢ − h,
@@ -19,10 +17,8 @@ Vector numerical_gradient(const FunctionND& f, const Vector& x) {
   throw not_implemented("numerical_gradient (Vector)");
 }
 
-// The same over every entry of a Matrix of parameters:
-//   ∂f/∂W(i,j) ≈ (f(W with W(i,j)+h) − f(W with W(i,j)−h)) / 2h,   h = 1e-4
-// W is perturbed in place, one entry at a time, and f is called with W itself; each entry
-// is restored to its exact original value, so W leaves bit-for-bit as it came.
+// The same for a matrix of parameters, nudged in place: the form lessons 05–07 use on a
+// network's weights.
 Matrix numerical_gradient(const std::function<double(const Matrix&)>& f, Matrix& W) {
   // TODO: the same for every entry of W, with h = kDiffStep, into a matrix of W's shape.
   // Change W itself (not a copy) and call f(W); afterwards set each entry back to the

@@ -9,9 +9,7 @@
 #include "chapters/02_gradient/gradient.h"
 #include "common/not_implemented.h"
 
-// One step of gradient descent with learning rate lr:
-//   x_new = x − lr · ∇f(x)
-// ∇f(x) by numerical_gradient (lesson 02). Returns the new point; x is not changed.
+// One step downhill, against lesson 02's numerical gradient.
 Vector gradient_step(const FunctionND& f, const Vector& x, double lr) {
   // TODO: take the gradient of f at x with numerical_gradient, then return a copy of x
   // with lr · gradient subtracted from each entry. Do not work out the gradient by hand:
@@ -20,10 +18,7 @@ Vector gradient_step(const FunctionND& f, const Vector& x, double lr) {
   throw not_implemented("gradient_step");
 }
 
-// step_num steps of gradient descent from init_x:
-//   x_0 = init_x,   x_{k+1} = x_k − lr · ∇f(x_k)
-// Returns the end point and the path, start and end included: step_num + 1 points.
-// A negative step_num throws std::invalid_argument naming gradient_descent.
+// The walk: many steps in a row, and the path they trace for the program to plot.
 DescentResult gradient_descent(const FunctionND& f, const Vector& init_x, double lr, int step_num) {
   // TODO: throw std::invalid_argument if step_num < 0, with a message that names
   // gradient_descent and the bad count. Then start at init_x, record it in the path, and

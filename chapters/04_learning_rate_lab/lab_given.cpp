@@ -22,8 +22,7 @@ std::vector<SweepRow> learning_rate_sweep(const FunctionND& f, const Vector& ini
     SweepRow row;
     row.lr = lr;
     row.x = run.x;
-    // f_values[k] = f(x_k) for k = 0 … n: the start counts, so a verdict's step k
-    // matches path[k].
+    // The start counts too, so a verdict's step k matches path[k].
     row.f_values.reserve(run.path.size());
     for (const Vector& point : run.path) row.f_values.push_back(f(point));
     row.status = classify_run(row.f_values);

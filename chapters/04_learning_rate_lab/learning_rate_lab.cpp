@@ -12,9 +12,7 @@
 #include "common/format.h"
 #include "common/not_implemented.h"
 
-// The long run on a bowl of curvature c: each step multiplies x by r = 1 − lr·c;
-// |r| < 1 converged, |r| = 1 still_moving, |r| > 1 diverged.
-// Throws std::invalid_argument naming predicted_outcome unless c is positive and finite.
+// Predict: the long run on a bowl, from the update's formula alone, with no run.
 Outcome predicted_outcome(double lr, double curvature) {
   // TODO: throw std::invalid_argument if curvature is not a positive finite number. Then
   // work out the factor by which one step multiplies x on this bowl (the header derives
@@ -23,9 +21,7 @@ Outcome predicted_outcome(double lr, double curvature) {
   throw not_implemented("predicted_outcome");
 }
 
-// Bisection between lo (the run still descends: f(x_n) < f(x_0)) and hi (it does not):
-// `rounds` times, run the midpoint and keep the half where the change happens.
-// Throws std::invalid_argument naming find_lr_limit on a bad bracket or bad counts.
+// Find: the learning rate where descent stops converging, by bisection on real runs.
 LrBracket find_lr_limit(const FunctionND& f, const Vector& init_x, double lo, double hi,
                         int step_num, int rounds) {
   // TODO: check the arguments first (the header lists what to refuse), with messages
@@ -36,11 +32,7 @@ LrBracket find_lr_limit(const FunctionND& f, const Vector& init_x, double lo, do
   throw not_implemented("find_lr_limit");
 }
 
-// The verdict on the run whose f along the path is f_values[k] = f(x_k), k = 0 … n:
-//   converged at step k:  f(x_k) < kConvergedBelow
-//   diverged at step k:   f(x_k) > kDivergedFactor · f(x_0), or f(x_k) is not finite
-// The first step at which either rule holds decides; otherwise still moving after n
-// steps. An empty f_values throws std::invalid_argument naming classify_run.
+// Judge: the verdict on a finished run, read from f along its path.
 RunStatus classify_run(const std::vector<double>& f_values) {
   // TODO: throw std::invalid_argument if f_values is empty. Then walk k = 0, 1, … and
   // return the verdict at the first step where a rule holds; if none does, still moving

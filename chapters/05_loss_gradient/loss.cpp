@@ -10,8 +10,7 @@
 #include "chapters/02_gradient/gradient.h"
 #include "common/not_implemented.h"
 
-// Softmax of each row: y(b,k) = exp(a(b,k) − m_b) / Σ_j exp(a(b,j) − m_b), m_b = max_j a(b,j).
-// Throws std::invalid_argument naming softmax if a has no columns.
+// Scores into probabilities, one row (one example) at a time.
 Matrix softmax(const Matrix& a) {
   // TODO: throw std::invalid_argument if a has no columns. Then for each row b, find its
   // largest score m_b, take exp(a(b,k) − m_b) for every k, and divide each by that row's
@@ -21,8 +20,7 @@ Matrix softmax(const Matrix& a) {
   throw not_implemented("softmax");
 }
 
-// Sum of squared errors averaged over the batch: E = (1/B) Σ_b ½ Σ_k (y(b,k) − t(b,k))².
-// Throws std::invalid_argument naming sum_squared_error if the shapes differ or B = 0.
+// The book's first loss: how far the predictions lie from the labels, every class counting.
 double sum_squared_error(const Matrix& y, const Matrix& t) {
   // TODO: throw std::invalid_argument if the shapes differ or there are no rows; then
   // half the sum of the squared differences over every entry, divided by the number of
@@ -31,8 +29,7 @@ double sum_squared_error(const Matrix& y, const Matrix& t) {
   throw not_implemented("sum_squared_error");
 }
 
-// Cross-entropy error averaged over the batch: E = −(1/B) Σ_b Σ_k t(b,k) · log(y(b,k) + 1e-7).
-// Throws std::invalid_argument naming cross_entropy_error if the shapes differ or B = 0.
+// The loss the workbook trains with: how little probability the true class got.
 double cross_entropy_error(const Matrix& y, const Matrix& t) {
   // TODO: throw std::invalid_argument if the shapes differ or there are no rows; then add
   // up t(b,k) · log(y(b,k) + kLogDelta) over every entry, negate, and divide by the
@@ -41,14 +38,14 @@ double cross_entropy_error(const Matrix& y, const Matrix& t) {
   throw not_implemented("cross_entropy_error");
 }
 
-// The scores x · W (B,3), before softmax.
+// The simple net's scores, before softmax.
 Matrix SimpleNet::predict(const Matrix& x) const {
   // TODO: the scores of every row of x under the net's W (no softmax here).
   (void)x;
   throw not_implemented("SimpleNet::predict");
 }
 
-// cross_entropy_error(softmax(predict(x)), t).
+// The simple net's loss on a batch, from the functions above.
 double SimpleNet::loss(const Matrix& x, const Matrix& t) const {
   // TODO: the scores from predict, turned into probabilities by softmax, then the
   // cross-entropy against t, from the functions above.
@@ -56,8 +53,7 @@ double SimpleNet::loss(const Matrix& x, const Matrix& t) const {
   throw not_implemented("SimpleNet::loss");
 }
 
-// ∂loss/∂W (2,3) at the current W, by lesson 02's numerical_gradient over W:
-//   ∂L/∂W(i,j) ≈ (L(W with W(i,j)+h) − L(W with W(i,j)−h)) / 2h,   h = 1e-4
+// How the loss changes with each weight: lesson 02's numerical gradient, on the net's W.
 Matrix SimpleNet::numerical_gradient(const Matrix& x, const Matrix& t) {
   // TODO: write the loss as a function of the weights (it takes a const Matrix& and gives
   // this net's loss on x and t) and hand it, with this net's own W, to lesson 02's

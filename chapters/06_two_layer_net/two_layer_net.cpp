@@ -14,7 +14,7 @@
 #include "chapters/05_loss_gradient/loss.h"
 #include "common/not_implemented.h"
 
-// The logistic sigmoid of every entry: σ(a) = 1 / (1 + exp(−a)).
+// The hidden layer's activation, entry by entry: a smooth step from 0 to 1.
 Matrix sigmoid(const Matrix& a) {
   // TODO: return a new matrix of a's shape with 1 / (1 + exp(−v)) for every entry v.
   // It must stay finite for v = ±1000.
@@ -22,7 +22,7 @@ Matrix sigmoid(const Matrix& a) {
   throw not_implemented("sigmoid");
 }
 
-// Class probabilities y (B,K) for inputs x (B,D): y = softmax(sigmoid(x·W1 + b1)·W2 + b2).
+// The forward pass: the net's class probabilities for each input row.
 Matrix TwoLayerNet::predict(const Matrix& x) const {
   // TODO: the first layer (x times params.W1, plus params.b1 added to every row), then
   // sigmoid; the second layer (times W2, plus b2 on every row), then lesson 05's softmax.
@@ -31,14 +31,14 @@ Matrix TwoLayerNet::predict(const Matrix& x) const {
   throw not_implemented("TwoLayerNet::predict");
 }
 
-// The mean cross-entropy of predict(x) against one-hot labels t (B,K).
+// The number training lowers: lesson 05's loss on this net's predictions.
 double TwoLayerNet::loss(const Matrix& x, const Matrix& t) const {
   // TODO: lesson 05's cross_entropy_error of this net's predictions against t.
   (void)x, (void)t;
   throw not_implemented("TwoLayerNet::loss");
 }
 
-// The fraction of rows whose largest y is in the column of t's 1.
+// The figure training is judged by: the share of the batch the net classifies right.
 double TwoLayerNet::accuracy(const Matrix& x, const Matrix& t) const {
   // TODO: for every row, compare the column of the largest prediction with the column of
   // the 1 in t (common/matrix.h finds both); return the matches divided by the number of
@@ -49,7 +49,7 @@ double TwoLayerNet::accuracy(const Matrix& x, const Matrix& t) const {
   throw not_implemented("TwoLayerNet::accuracy");
 }
 
-// ∂L/∂W1, ∂L/∂b1, ∂L/∂W2, ∂L/∂b2, each by lesson 02's numerical_gradient on the loss.
+// The slow, simple gradient that backpropagation is checked against.
 TwoLayerParams TwoLayerNet::numerical_gradient(const Matrix& x, const Matrix& t) {
   // TODO: write the loss as a function of the parameters (a lambda taking a const
   // Matrix& that returns loss(x, t)), then call lesson 02's numerical_gradient with it
@@ -59,7 +59,7 @@ TwoLayerParams TwoLayerNet::numerical_gradient(const Matrix& x, const Matrix& t)
   throw not_implemented("TwoLayerNet::numerical_gradient");
 }
 
-// max_ij |a − b| / max(max_ij |a|, max_ij |b|, 1e-300), and where |a − b| is largest.
+// One number for how far two gradients disagree, and the entry where they differ most.
 GradientDifference relative_error(const Matrix& a, const Matrix& b) {
   // TODO: refuse a and b of different shapes (std::invalid_argument, a message that begins
   // "relative_error: " and gives both shapes). Then one pass over the entries: keep the
@@ -70,7 +70,7 @@ GradientDifference relative_error(const Matrix& a, const Matrix& b) {
   throw not_implemented("relative_error");
 }
 
-// Backprop against numerical, each parameter: mean |difference| and relative_error.
+// The book's gradient check: the net's gradient held against the numerical one.
 GradientCheck gradient_check(TwoLayerNet& net, const Matrix& x, const Matrix& t) {
   // TODO: both gradients of the net on this batch, each once (net.gradient is virtual:
   // call it through net, not TwoLayerNet::gradient); then for W1, b1, W2 and b2 the mean

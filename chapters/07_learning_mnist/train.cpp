@@ -9,8 +9,7 @@
 
 #include "common/not_implemented.h"
 
-// batch_size indices, each rng.below(n), in order; with replacement.
-// Throws std::invalid_argument if n == 0 or batch_size == 0.
+// Which examples the next mini-batch takes: the book's batch_mask.
 std::vector<std::size_t> choose_batch(Rng& rng, std::size_t n, std::size_t batch_size) {
   // TODO: throw std::invalid_argument when n or batch_size is 0; otherwise return
   // batch_size indices, the k-th being the k-th call of rng.below(n). Use the rng you are
@@ -19,9 +18,7 @@ std::vector<std::size_t> choose_batch(Rng& rng, std::size_t n, std::size_t batch
   throw not_implemented("choose_batch");
 }
 
-// The examples `indices` of a data set:
-//   x(k, :) = image indices[k] (data.images),   t(k, c) = 1 if c == data.labels[indices[k]]
-// Throws std::out_of_range if an index is ≥ N, std::invalid_argument if a label is ≥ classes.
+// Those examples as a batch the net can take: their images and their one-hot labels.
 Batch sample_batch(const Dataset& data, const std::vector<std::size_t>& indices,
                    std::size_t classes) {
   // TODO: x holds the images at these indices (Dataset::images, common/mnist.h, gathers
@@ -31,8 +28,7 @@ Batch sample_batch(const Dataset& data, const std::vector<std::size_t>& indices,
   throw not_implemented("sample_batch");
 }
 
-// One step of gradient descent on every parameter, in place:
-//   θ ← θ − lr · ∇L(θ)    for θ = W1, b1, W2, b2
+// The update that makes the net learn: every parameter a small step downhill.
 void sgd_step(TwoLayerParams& params, const TwoLayerParams& grads, double lr) {
   // TODO: move each of the four parameters by −lr times its own gradient, in place. The
   // Matrix compound assignments and scalar product (common/matrix.h) do it without loops.
@@ -40,8 +36,8 @@ void sgd_step(TwoLayerParams& params, const TwoLayerParams& grads, double lr) {
   throw not_implemented("sgd_step");
 }
 
-// One pass of the book's loop: choose_batch → sample_batch → gradient → sgd_step, and the
-// batch loss after the step (steps 1–5 in train.h).
+// One pass of the book's training loop, built from the three functions above (steps 1–5
+// in train.h).
 double train_step(TwoLayerNet& net, const Dataset& train_set, const TrainConfig& config, Rng& rng) {
   // TODO: follow steps 1–5 of train.h, composing your three functions above with the net's
   // gradient (or numerical_gradient, as config.gradient says) and loss. K, the number of

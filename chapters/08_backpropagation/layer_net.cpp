@@ -5,8 +5,7 @@
 #include "chapters/08_backpropagation/layers.h"
 #include "common/not_implemented.h"
 
-// ∂L/∂W1, ∂L/∂b1, ∂L/∂W2, ∂L/∂b2 by backpropagation through the layers:
-//   forward Affine1 → Sigmoid → Affine2 → SoftmaxWithLoss, then backward in reverse.
+// Lesson 06's gradient again, now by running the layers of layers.h forward and back.
 TwoLayerParams LayerNet::gradient(const Matrix& x, const Matrix& t) const {
   // TODO: make the four layers here (the Affines on params.W1, params.b1 and params.W2,
   // params.b2), run their forward passes in order on x and t, then their backward passes

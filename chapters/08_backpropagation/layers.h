@@ -114,8 +114,8 @@ struct Affine {
 // Softmax followed by the cross-entropy loss: the network's last layer.
 struct SoftmaxWithLoss {
   // Scores x (B,K) and one-hot labels t (B,K) → the mean loss over the batch:
-  //   y = softmax(x),   L = cross_entropy_error(y, t) = −(1/B) Σ_b Σ_k t(b,k)·log(y(b,k) + 1e-7)
-  // (lesson 05's two functions). Caches y and t.
+  //   y = softmax(x),   L = cross_entropy_error(y, t)
+  // (lesson 05's two functions; loss.h has their formulas). Caches y and t.
   // Throws what those throw: a t that is not (B,K), or B = 0, gives cross_entropy_error's
   // message.
   double forward(const Matrix& x, const Matrix& t);

@@ -10,7 +10,7 @@
 
 #include "common/not_implemented.h"
 
-// The nonzero entries of a, row by row, columns increasing.
+// Skip the zeros: a matrix kept as its nonzero entries only.
 SparseRows sparse_rows(const Matrix& a) {
   // TODO: walk a row by row; push the column and the value of each entry that is not 0,
   // and after each row push the number of entries so far onto row_start (which starts
@@ -19,7 +19,7 @@ SparseRows sparse_rows(const Matrix& a) {
   throw not_implemented("sparse_rows");
 }
 
-// out(i,j) = Σ_p x(i,p)·w(p,j) over the nonzero x(i,p), p increasing: matmul bit for bit.
+// The forward product from the nonzero entries only, with matmul's result to the bit.
 void sparse_times(const SparseRows& x, const Matrix& w, Matrix& out) {
   // TODO: check x.cols == w.rows() (std::invalid_argument with both shapes); make out a
   // zero (x.rows, w.cols()) matrix, reusing it if it has that shape; then for each row i
@@ -28,7 +28,7 @@ void sparse_times(const SparseRows& x, const Matrix& w, Matrix& out) {
   throw not_implemented("sparse_times");
 }
 
-// g(p,j) = Σ_i x(i,p)·d(i,j) over the nonzero x(i,p), i increasing: matmul(xᵀ, d) bit for bit.
+// The gradient product from the rows of x, its transpose never made, to the bit.
 void sparse_transposed_times(const SparseRows& x, const Matrix& d, Matrix& g) {
   // TODO: check x.rows == d.rows(); make g a zero (x.cols, d.cols()) matrix, reusing it if
   // it has that shape; then for each row i of x and each of its entries (p, v) add
@@ -37,7 +37,7 @@ void sparse_transposed_times(const SparseRows& x, const Matrix& d, Matrix& g) {
   throw not_implemented("sparse_transposed_times");
 }
 
-// out(i,:) = Σ_p x(i,p)·w(p,:), rows begin … end − 1, in float, a tile of 4 Lanes at a time.
+// The forward product in float, 64 hidden units per pass, for one range of rows.
 void lanes_times(const SparseFloats& x, const PaddedRows& w, PaddedRows& out, std::size_t begin,
                  std::size_t end) {
   // TODO: check the shapes and the range as kernels.h says. For each tile t of w and each
@@ -48,7 +48,7 @@ void lanes_times(const SparseFloats& x, const PaddedRows& w, PaddedRows& out, st
   throw not_implemented("lanes_times");
 }
 
-// g(p,:) += Σ_i x(i,p)·d(i,:), pixels begin … end − 1, in float, without making xᵀ.
+// The gradient product in float, added into g, for one range of pixels (a thread's share).
 void lanes_transposed_times(const SparseFloats& x, const PaddedRows& d, PaddedRows& g,
                             std::size_t begin, std::size_t end) {
   // TODO: check the shapes and the range as kernels.h says. Then for each row i of x, for

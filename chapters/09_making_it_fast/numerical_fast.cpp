@@ -9,7 +9,7 @@
 #include "chapters/05_loss_gradient/loss.h"
 #include "common/not_implemented.h"
 
-// ℓ₊(i) − ℓ₋(i) for a1(i,j) moved by da_up and by da_down.
+// How one sample's loss term changes when one hidden unit's input is nudged both ways.
 double hidden_change(const NudgeCache& c, std::size_t i, std::size_t j, double da_up,
                      double da_down) {
   // TODO: from the cache only (no forward pass): the two new z1(i,j), the factor each puts
@@ -19,7 +19,7 @@ double hidden_change(const NudgeCache& c, std::size_t i, std::size_t j, double d
   throw not_implemented("hidden_change");
 }
 
-// ∂L/∂W1(q,j) ≈ Σ_{i: x(i,q) ≠ 0} (ℓ₊(i) − ℓ₋(i)) / (2h·B)
+// One entry of W1's numerical gradient, from only the samples the nudge reaches.
 double w1_gradient(const NudgeCache& c, const SparseRows& xt, std::size_t q, std::size_t j) {
   // TODO: n = nudges(c.params.W1(q, j)); add hidden_change(c, i, j, n.up·v, n.down·v) for
   // each entry (i, v) of row q of xt, and divide by 2·kDiffStep·B (B = c.E.rows()).

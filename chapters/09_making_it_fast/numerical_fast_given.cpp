@@ -1,11 +1,10 @@
 // chapters/09_making_it_fast/numerical_fast_given.cpp: the forward pass the nudges start
 // from, and the loops over the parameters. Contracts are in numerical_fast.h.
 //
-// Why only the changed terms are needed: L(θ + h) − L(θ − h) = (1/B) Σ_i (ℓ₊(i) − ℓ₋(i)),
-// and every sample whose ℓ(i) the nudge leaves alone contributes exactly 0. Lesson 06
-// computes the two whole sums and subtracts them; the two methods differ by rounding only
-// (this one is, if anything, the more accurate: it never subtracts two nearly equal totals
-// of B terms).
+// Lesson 06 computes the two whole sums L(θ ± h) and subtracts them; adding up only the
+// terms a nudge changes (numerical_fast.h says why that suffices) differs by rounding only,
+// and is, if anything, the more accurate: it never subtracts two nearly equal totals of B
+// terms.
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -37,11 +36,11 @@ NudgeCache::NudgeCache(const TwoLayerParams& p, const Matrix& x, const Matrix& t
                                   " of t is not one-hot (a single 1, the rest 0)");
     }
   }
-  // x (B,D) · W1 (D,H) + b1 → a1; e1 = e^−a1; z1 = 1 / (1 + e1) = σ(a1)
+  // x (B,D) · W1 (D,H) + b1 (1,H) → a1 (B,H), kept as e1 and z1
   const Matrix a1 = add_row_vector(x * p.W1, p.b1);
   e1 = apply(a1, [](double v) { return std::exp(-v); });
   z1 = apply(e1, [](double e) { return 1.0 / (1.0 + e); });
-  // z1 (B,H) · W2 (H,K) + b2 → a2; E = e^(a2 − max), total = Σ E, as softmax does it
+  // z1 (B,H) · W2 (H,K) + b2 (1,K) → a2 (B,K), kept as E and total, as softmax makes them
   const Matrix a2 = add_row_vector(z1 * p.W2, p.b2);
   E = Matrix(B, K);
   for (std::size_t i = 0; i < B; ++i) {
@@ -53,7 +52,7 @@ NudgeCache::NudgeCache(const TwoLayerParams& p, const Matrix& x, const Matrix& t
 
 double exp_small(double u) {
   if (u > 1e-3 || u < -1e-3) return std::exp(u);
-  // 1 + u + u²/2 + u³/6 + u⁴/24, by Horner's rule
+  // By Horner's rule: each term built from the one before, no powers.
   return 1.0 + u * (1.0 + u / 2.0 * (1.0 + u / 3.0 * (1.0 + u / 4.0)));
 }
 
@@ -75,7 +74,7 @@ TwoLayerParams numerical_gradient_fast(const TwoLayerNet& net, const Matrix& x, 
   const TwoLayerParams& p = net.params;
   const NudgeCache cache(p, x, t);
   const std::size_t B = x.rows(), D = p.W1.rows(), H = p.W1.cols(), K = p.W2.cols();
-  // ∂L/∂θ ≈ (L₊ − L₋) / 2h = Σ_i (ℓ₊(i) − ℓ₋(i)) / (2h·B), over the samples θ touches.
+  // Every parameter's sum of changes is divided by the same 2h·B.
   const double two_h_B = 2.0 * kDiffStep * static_cast<double>(B);
   TwoLayerParams g{Matrix(D, H), Matrix(1, H), Matrix(H, K), Matrix(1, K)};
   // W1(q,j): the samples whose pixel q is inked, row q of xᵀ.

@@ -6,8 +6,7 @@
 
 #include "common/not_implemented.h"
 
-// The mean of all entries: mean(a) = (1 / size) Σ_ij a(i,j).
-// Throws std::invalid_argument naming mean for a matrix with no entries.
+// The average of a matrix's entries; refuses a matrix that has none.
 double mean(const Matrix& a) {
   // Check first: with no entries the division below would be 0/0 = NaN, a wrong
   // number that travels silently; an exception stops right here and says why.
@@ -18,8 +17,7 @@ double mean(const Matrix& a) {
   return sum(a) / static_cast<double>(a.size());
 }
 
-// One affine layer: x (B,D) · W (D,H) + b (1,H) → (B,H).
-// Throws std::invalid_argument naming affine and the three shapes if they do not fit.
+// One affine layer, the step every network here repeats; refuses shapes that do not fit.
 Matrix affine(const Matrix& x, const Matrix& W, const Matrix& b) {
   // The Matrix operations would refuse a mismatch too, but under their own names
   // (matmul, add_row_vector); the caller called affine and should read that, with the

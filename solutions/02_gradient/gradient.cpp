@@ -7,9 +7,7 @@
 #include "chapters/01_numerical_diff/numerical_diff.h"
 #include "common/not_implemented.h"
 
-// ∇f(x) = (∂f/∂x₀, …, ∂f/∂xₙ₋₁), each by the central difference with h = 1e-4:
-//   ∂f/∂xᵢ ≈ (f(x + h·eᵢ) − f(x − h·eᵢ)) / 2h
-// x is not changed. Returns a Vector of x's length.
+// Every partial derivative of f at a point, each by lesson 01's central difference.
 Vector numerical_gradient(const FunctionND& f, const Vector& x) {
   Vector grad(x.size());
   // A copy to perturb: x is const, and the caller's point must stay where it is.
@@ -21,7 +19,6 @@ Vector numerical_gradient(const FunctionND& f, const Vector& x) {
       point[i] = t;
       return f(point);
     };
-    // ∂f/∂xᵢ ≈ (f(x + h·eᵢ) − f(x − h·eᵢ)) / 2h
     grad[i] = numerical_diff(along_axis, x[i], kDiffStep);
     // Put xᵢ back by copying the original, not by adding h: (x − h) + h can differ from
     // x in the last bit, and the next partial must be taken at x itself.
@@ -30,10 +27,8 @@ Vector numerical_gradient(const FunctionND& f, const Vector& x) {
   return grad;
 }
 
-// The same over every entry of a Matrix of parameters:
-//   ∂f/∂W(i,j) ≈ (f(W with W(i,j)+h) − f(W with W(i,j)−h)) / 2h,   h = 1e-4
-// W is perturbed in place, one entry at a time, and f is called with W itself; each entry
-// is restored to its exact original value, so W leaves bit-for-bit as it came.
+// The same for a matrix of parameters, nudged in place: the form lessons 05–07 use on a
+// network's weights.
 Matrix numerical_gradient(const std::function<double(const Matrix&)>& f, Matrix& W) {
   const double h = kDiffStep;
   // Same shape as W: entry (i, j) of the gradient belongs to entry (i, j) of W.
@@ -51,7 +46,6 @@ Matrix numerical_gradient(const std::function<double(const Matrix&)>& f, Matrix&
     const double f_minus = f(W);
     // Restore from the saved value: (original + h) − h need not equal original.
     w[k] = original;
-    // ∂f/∂W(i,j) ≈ (f(W + h·Eᵢⱼ) − f(W − h·Eᵢⱼ)) / 2h
     g[k] = (f_plus - f_minus) / (2 * h);
   }
   return grad;

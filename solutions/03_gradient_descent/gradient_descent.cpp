@@ -9,25 +9,20 @@
 #include "chapters/02_gradient/gradient.h"
 #include "common/not_implemented.h"
 
-// One step of gradient descent with learning rate lr:
-//   x_new = x − lr · ∇f(x)
-// ∇f(x) by numerical_gradient (lesson 02). Returns the new point; x is not changed.
+// One step downhill, against lesson 02's numerical gradient.
 Vector gradient_step(const FunctionND& f, const Vector& x, double lr) {
   // The gradient points where f rises fastest, so its opposite is the steepest way down.
   const Vector grad = numerical_gradient(f, x);
   Vector next = x;
   for (std::size_t i = 0; i < next.size(); ++i) {
-    // x_i ← x_i − lr · ∂f/∂x_i   (lr · grad first, then the subtraction, as numpy's
-    // `x -= lr * grad` does: the same order gives the book's digits)
+    // lr · grad first, then the subtraction, as numpy's `x -= lr * grad` does: the same
+    // order gives the book's digits.
     next[i] -= lr * grad[i];
   }
   return next;
 }
 
-// step_num steps of gradient descent from init_x:
-//   x_0 = init_x,   x_{k+1} = x_k − lr · ∇f(x_k)
-// Returns the end point and the path, start and end included: step_num + 1 points.
-// A negative step_num throws std::invalid_argument naming gradient_descent.
+// The walk: many steps in a row, and the path they trace for the program to plot.
 DescentResult gradient_descent(const FunctionND& f, const Vector& init_x, double lr, int step_num) {
   // A negative count is a caller's mistake; a loop would quietly treat it as 0.
   if (step_num < 0) {
@@ -39,8 +34,8 @@ DescentResult gradient_descent(const FunctionND& f, const Vector& init_x, double
   Vector x = init_x;
   result.path.push_back(x);  // x_0, the start
   for (int k = 0; k < step_num; ++k) {
-    // x_{k+1} = x_k − lr · ∇f(x_k): the gradient is taken at the point we stand on now,
-    // so each step follows the slope where it is, not where the walk began.
+    // The gradient is taken afresh at the point we stand on now, so each step follows the
+    // slope where it is, not where the walk began.
     x = gradient_step(f, x, lr);
     result.path.push_back(x);  // x_{k+1}
   }

@@ -12,28 +12,23 @@
 #include "common/format.h"
 #include "common/not_implemented.h"
 
-// The long run on a bowl of curvature c: each step multiplies x by r = 1 − lr·c;
-// |r| < 1 converged, |r| = 1 still_moving, |r| > 1 diverged.
-// Throws std::invalid_argument naming predicted_outcome unless c is positive and finite.
+// Predict: the long run on a bowl, from the update's formula alone, with no run.
 Outcome predicted_outcome(double lr, double curvature) {
   // !(c > 0) also refuses NaN, which fails every comparison.
   if (!(curvature > 0) || !std::isfinite(curvature)) {
     throw std::invalid_argument("predicted_outcome: curvature is " + repr(curvature) +
                                 "; a bowl curves up, so it must be a positive number");
   }
-  // x_{k+1} = x_k − lr·∇f(x_k) = x_k − lr·c·x_k = (1 − lr·c)·x_k, so x_k = r^k·x_0: the
-  // size of r alone decides. |r| < 1 ⇔ 0 < lr < 2/c: the limit is 2/c, twice the rate
-  // 1/c that lands on the minimum in one step (r = 0), and a negative lr (ascent) makes
-  // r > 1 whatever its size.
+  // The size of r alone decides (learning_rate_lab.h derives r). |r| < 1 ⇔ 0 < lr < 2/c:
+  // the limit is 2/c, twice the rate 1/c that lands on the minimum in one step (r = 0),
+  // and a negative lr (ascent) makes r > 1 whatever its size.
   const double r = 1.0 - lr * curvature;
   if (std::abs(r) < 1.0) return Outcome::converged;
   if (std::abs(r) > 1.0) return Outcome::diverged;
   return Outcome::still_moving;
 }
 
-// Bisection between lo (the run still descends: f(x_n) < f(x_0)) and hi (it does not):
-// `rounds` times, run the midpoint and keep the half where the change happens.
-// Throws std::invalid_argument naming find_lr_limit on a bad bracket or bad counts.
+// Find: the learning rate where descent stops converging, by bisection on real runs.
 LrBracket find_lr_limit(const FunctionND& f, const Vector& init_x, double lo, double hi,
                         int step_num, int rounds) {
   const std::string name = "find_lr_limit: ";
@@ -82,11 +77,7 @@ LrBracket find_lr_limit(const FunctionND& f, const Vector& init_x, double lo, do
   return {lo, hi};
 }
 
-// The verdict on the run whose f along the path is f_values[k] = f(x_k), k = 0 … n:
-//   converged at step k:  f(x_k) < kConvergedBelow
-//   diverged at step k:   f(x_k) > kDivergedFactor · f(x_0), or f(x_k) is not finite
-// The first step at which either rule holds decides; otherwise still moving after n
-// steps. An empty f_values throws std::invalid_argument naming classify_run.
+// Judge: the verdict on a finished run, read from f along its path.
 RunStatus classify_run(const std::vector<double>& f_values) {
   if (f_values.empty()) {
     throw std::invalid_argument("classify_run: f_values is empty; a run has at least f(x_0)");
@@ -98,9 +89,7 @@ RunStatus classify_run(const std::vector<double>& f_values) {
     const double fk = f_values[k];
     // isfinite first: NaN compares false with everything, so `fk > limit` alone would
     // wave a NaN through, and `fk < kConvergedBelow` would not catch it either.
-    // diverged: f(x_k) not finite, or f(x_k) > 1e6 · f(x_0)
     if (!std::isfinite(fk) || fk > limit) return {Outcome::diverged, static_cast<int>(k)};
-    // converged: f(x_k) < 1e-12
     if (fk < kConvergedBelow) return {Outcome::converged, static_cast<int>(k)};
   }
   // Neither rule held at any step: n = size − 1 steps were taken, all undecided.

@@ -10,8 +10,7 @@
 #include "chapters/02_gradient/gradient.h"
 #include "common/not_implemented.h"
 
-// Softmax of each row: y(b,k) = exp(a(b,k) − m_b) / Σ_j exp(a(b,j) − m_b), m_b = max_j a(b,j).
-// Throws std::invalid_argument naming softmax if a has no columns.
+// Scores into probabilities, one row (one example) at a time.
 Matrix softmax(const Matrix& a) {
   // row_max would refuse too, but under its own name; the caller called softmax.
   if (a.cols() == 0) {
@@ -31,67 +30,64 @@ Matrix softmax(const Matrix& a) {
       y(b, k) = std::exp(a(b, k) - m(b, 0));
       total += y(b, k);
     }
-    // y = exp(a − m) / Σ exp(a − m): the factor exp(−m) cancels, so this is exp(a) / Σ exp(a).
     for (std::size_t k = 0; k < a.cols(); ++k) y(b, k) /= total;
   }
   return y;
 }
 
-// Sum of squared errors averaged over the batch: E = (1/B) Σ_b ½ Σ_k (y(b,k) − t(b,k))².
-// Throws std::invalid_argument naming sum_squared_error if the shapes differ or B = 0.
-double sum_squared_error(const Matrix& y, const Matrix& t) {
+namespace {
+
+// What both losses refuse, in the name of the loss the caller called: y and t of different
+// shapes, and an empty batch (a mean over B = 0 rows would be 0/0 = NaN).
+void require_loss_inputs(const std::string& name, const Matrix& y, const Matrix& t) {
   if (!y.same_shape(t)) {
-    throw std::invalid_argument("sum_squared_error: y " + y.shape() + " and t " + t.shape() +
+    throw std::invalid_argument(name + ": y " + y.shape() + " and t " + t.shape() +
                                 " differ in shape. HINT: t is one-hot, one row per example and "
                                 "one column per class, like y (common/mnist.h has one_hot)");
   }
   if (y.rows() == 0) {
-    throw std::invalid_argument("sum_squared_error: an empty batch " + y.shape() +
-                                " has no mean loss");
+    throw std::invalid_argument(name + ": an empty batch " + y.shape() + " has no mean loss");
   }
+}
+
+}  // namespace
+
+// The book's first loss: how far the predictions lie from the labels, every class counting.
+double sum_squared_error(const Matrix& y, const Matrix& t) {
+  require_loss_inputs("sum_squared_error", y, t);
   // Every class counts: a probability put on a wrong class is an error too, not only
   // the probability missing from the right one.
   const Matrix d = y - t;
-  // ½ Σ (y − t)²: the ½ is the book's, and makes the derivative in y simply y − t.
+  // The ½ is the book's, and makes the derivative in y simply y − t.
   // Divided by B (rows), like the cross-entropy, so a batch's loss is per example.
   return 0.5 * sum(hadamard(d, d)) / static_cast<double>(y.rows());
 }
 
-// Cross-entropy error averaged over the batch: E = −(1/B) Σ_b Σ_k t(b,k) · log(y(b,k) + 1e-7).
-// Throws std::invalid_argument naming cross_entropy_error if the shapes differ or B = 0.
+// The loss the workbook trains with: how little probability the true class got.
 double cross_entropy_error(const Matrix& y, const Matrix& t) {
-  if (!y.same_shape(t)) {
-    throw std::invalid_argument("cross_entropy_error: y " + y.shape() + " and t " + t.shape() +
-                                " differ in shape. HINT: t is one-hot, one row per example and "
-                                "one column per class, like y (common/mnist.h has one_hot)");
-  }
-  if (y.rows() == 0) {
-    throw std::invalid_argument("cross_entropy_error: an empty batch " + y.shape() +
-                                " has no mean loss");
-  }
+  require_loss_inputs("cross_entropy_error", y, t);
   // The 1e-7 keeps log() finite when a predicted probability is exactly 0.
   const Matrix log_y = apply(y, [](double p) { return std::log(p + kLogDelta); });
-  // E = −(1/B) Σ t · log(y + 1e-7): the one-hot t zeroes every term but the true class's.
+  // The one-hot t zeroes every term but the true class's.
   // Dividing by B (rows), not by B·K (entries), makes E the mean loss per example, so its
   // size does not depend on the batch size.
   return -sum(hadamard(t, log_y)) / static_cast<double>(y.rows());
 }
 
-// The scores x · W (B,3), before softmax.
+// The simple net's scores, before softmax.
 Matrix SimpleNet::predict(const Matrix& x) const {
   // x (B,2) · W (2,3) → (B,3): score k of an example is Σ_i x(i) W(i,k). The product
   // checks the shapes and names both when they do not fit.
   return x * W;
 }
 
-// cross_entropy_error(softmax(predict(x)), t).
+// The simple net's loss on a batch, from the functions above.
 double SimpleNet::loss(const Matrix& x, const Matrix& t) const {
   // Scores → probabilities → how little probability the true class got.
   return cross_entropy_error(softmax(predict(x)), t);
 }
 
-// ∂loss/∂W (2,3) at the current W, by lesson 02's numerical_gradient over W:
-//   ∂L/∂W(i,j) ≈ (L(W with W(i,j)+h) − L(W with W(i,j)−h)) / 2h,   h = 1e-4
+// How the loss changes with each weight: lesson 02's numerical gradient, on the net's W.
 Matrix SimpleNet::numerical_gradient(const Matrix& x, const Matrix& t) {
   // The loss as a function of the weights (the book's f = lambda w: net.loss(x, t)).
   // Lesson 02 nudges W in place and calls this with W itself; loss() reads this->W, the

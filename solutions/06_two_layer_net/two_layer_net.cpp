@@ -14,14 +14,14 @@
 #include "chapters/05_loss_gradient/loss.h"
 #include "common/not_implemented.h"
 
-// The logistic sigmoid of every entry: σ(a) = 1 / (1 + exp(−a)).
+// The hidden layer's activation, entry by entry: a smooth step from 0 to 1.
 Matrix sigmoid(const Matrix& a) {
   // For very negative a, exp(−a) overflows to inf and 1 / (1 + inf) = 0, the right
   // limit; for very positive a, exp(−a) → 0 and the result → 1. No NaN either way.
   return apply(a, [](double v) { return 1.0 / (1.0 + std::exp(-v)); });
 }
 
-// Class probabilities y (B,K) for inputs x (B,D): y = softmax(sigmoid(x·W1 + b1)·W2 + b2).
+// The forward pass: the net's class probabilities for each input row.
 Matrix TwoLayerNet::predict(const Matrix& x) const {
   // x (B,D) · W1 (D,H) + b1 (1,H) → a1 (B,H) → z1 = σ(a1)
   const Matrix z1 = sigmoid(add_row_vector(x * params.W1, params.b1));
@@ -29,13 +29,14 @@ Matrix TwoLayerNet::predict(const Matrix& x) const {
   return softmax(add_row_vector(z1 * params.W2, params.b2));
 }
 
-// The mean cross-entropy of predict(x) against one-hot labels t (B,K).
+// The number training lowers: lesson 05's loss on this net's predictions.
 double TwoLayerNet::loss(const Matrix& x, const Matrix& t) const {
-  // L = −(1/B) Σ t · log(y + 1e-7), lesson 05's function on this net's probabilities.
+  // predict already ends in softmax (unlike lesson 05's SimpleNet), so its
+  // probabilities go to the loss as they are.
   return cross_entropy_error(predict(x), t);
 }
 
-// The fraction of rows whose largest y is in the column of t's 1.
+// The figure training is judged by: the share of the batch the net classifies right.
 double TwoLayerNet::accuracy(const Matrix& x, const Matrix& t) const {
   const Matrix y = predict(x);
   if (!y.same_shape(t)) {
@@ -58,7 +59,7 @@ double TwoLayerNet::accuracy(const Matrix& x, const Matrix& t) const {
   return static_cast<double>(correct) / static_cast<double>(y.rows());
 }
 
-// ∂L/∂W1, ∂L/∂b1, ∂L/∂W2, ∂L/∂b2, each by lesson 02's numerical_gradient on the loss.
+// The slow, simple gradient that backpropagation is checked against.
 TwoLayerParams TwoLayerNet::numerical_gradient(const Matrix& x, const Matrix& t) {
   // The loss as a function of the parameters. Lesson 02 nudges one matrix in place and
   // passes it in; loss() reads params, the very matrices being nudged, so the argument
@@ -74,7 +75,7 @@ TwoLayerParams TwoLayerNet::numerical_gradient(const Matrix& x, const Matrix& t)
   return grad;
 }
 
-// max_ij |a − b| / max(max_ij |a|, max_ij |b|, 1e-300), and where |a − b| is largest.
+// One number for how far two gradients disagree, and the entry where they differ most.
 GradientDifference relative_error(const Matrix& a, const Matrix& b) {
   if (!a.same_shape(b)) {
     throw std::invalid_argument("relative_error: " + a.shape() + " and " + b.shape() +
@@ -100,7 +101,6 @@ GradientDifference relative_error(const Matrix& a, const Matrix& b) {
       scale = std::max({scale, std::fabs(a(i, j)), std::fabs(b(i, j))});
     }
   }
-  // max |a − b| / max(|a|, |b|, tiny)
   result.relative_error = worst_diff / scale;
   return result;
 }
@@ -111,15 +111,15 @@ namespace {
 ParameterCheck check_parameter(const Matrix& backprop, const Matrix& numerical) {
   // relative_error first: it refuses two shapes that differ before anything is subtracted.
   const GradientDifference relative = relative_error(backprop, numerical);
-  // np.average(np.abs(grad_backprop[key] − grad_numerical[key])): an absolute figure,
-  // which means little until it is set beside the size of the gradient itself.
+  // The book's figure is absolute, and means little until it is set beside the size of
+  // the gradient itself: hence relative_error beside it.
   const double total = sum(apply(backprop - numerical, [](double d) { return std::fabs(d); }));
   return {total / static_cast<double>(backprop.size()), relative};
 }
 
 }  // namespace
 
-// Backprop against numerical, each parameter: mean |difference| and relative_error.
+// The book's gradient check: the net's gradient held against the numerical one.
 GradientCheck gradient_check(TwoLayerNet& net, const Matrix& x, const Matrix& t) {
   // net.gradient is virtual: a LayerNet's runs through its layers, so this one check
   // serves lesson 06's given backprop and lesson 08's layers alike.

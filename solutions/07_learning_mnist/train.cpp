@@ -9,8 +9,7 @@
 
 #include "common/not_implemented.h"
 
-// batch_size indices, each rng.below(n), in order; with replacement.
-// Throws std::invalid_argument if n == 0 or batch_size == 0.
+// Which examples the next mini-batch takes: the book's batch_mask.
 std::vector<std::size_t> choose_batch(Rng& rng, std::size_t n, std::size_t batch_size) {
   if (n == 0 || batch_size == 0) {
     throw std::invalid_argument("choose_batch: cannot draw " + std::to_string(batch_size) +
@@ -26,9 +25,7 @@ std::vector<std::size_t> choose_batch(Rng& rng, std::size_t n, std::size_t batch
   return indices;
 }
 
-// The examples `indices` of a data set:
-//   x(k, :) = image indices[k] (data.images),   t(k, c) = 1 if c == data.labels[indices[k]]
-// Throws std::out_of_range if an index is ≥ N, std::invalid_argument if a label is ≥ classes.
+// Those examples as a batch the net can take: their images and their one-hot labels.
 Batch sample_batch(const Dataset& data, const std::vector<std::size_t>& indices,
                    std::size_t classes) {
   // images() checks every index against N in every build (the reference build's A(i, j)
@@ -43,8 +40,7 @@ Batch sample_batch(const Dataset& data, const std::vector<std::size_t>& indices,
   return batch;
 }
 
-// One step of gradient descent on every parameter, in place:
-//   θ ← θ − lr · ∇L(θ)    for θ = W1, b1, W2, b2
+// The update that makes the net learn: every parameter a small step downhill.
 void sgd_step(TwoLayerParams& params, const TwoLayerParams& grads, double lr) {
   // The gradient points to where L rises fastest, so a small step against it lowers L.
   // All four move with the same lr: the biases are parameters like the weights, and a
@@ -56,8 +52,8 @@ void sgd_step(TwoLayerParams& params, const TwoLayerParams& grads, double lr) {
   params.b2 -= lr * grads.b2;
 }
 
-// One pass of the book's loop: choose_batch → sample_batch → gradient → sgd_step, and the
-// batch loss after the step (steps 1–5 in train.h).
+// One pass of the book's training loop, built from the three functions above (steps 1–5
+// in train.h).
 double train_step(TwoLayerNet& net, const Dataset& train_set, const TrainConfig& config, Rng& rng) {
   // A fresh random batch each time: the gradient on 100 images is a noisy but unbiased
   // estimate of the gradient on all 60,000, at 1/600 of the cost.

@@ -5,8 +5,7 @@
 #include "chapters/08_backpropagation/layers.h"
 #include "common/not_implemented.h"
 
-// ∂L/∂W1, ∂L/∂b1, ∂L/∂W2, ∂L/∂b2 by backpropagation through the layers:
-//   forward Affine1 → Sigmoid → Affine2 → SoftmaxWithLoss, then backward in reverse.
+// Lesson 06's gradient again, now by running the layers of layers.h forward and back.
 TwoLayerParams LayerNet::gradient(const Matrix& x, const Matrix& t) const {
   // The layers of this pass, bound to the parameters (by reference: nothing is copied).
   // They live as long as this call: forward fills their caches, backward reads them.

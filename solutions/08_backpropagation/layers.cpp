@@ -8,7 +8,7 @@
 #include "chapters/06_two_layer_net/two_layer_net.h"
 #include "common/not_implemented.h"
 
-// out = x · y; caches x and y.
+// The multiplication node, forward: the product, both inputs kept for backward.
 double MulLayer::forward(double x, double y) {
   // Kept for backward: each input's derivative is the other input's value.
   this->x = x;
@@ -16,56 +16,55 @@ double MulLayer::forward(double x, double y) {
   return x * y;
 }
 
-// ∂L/∂x = dout · y,   ∂L/∂y = dout · x
+// The multiplication node, backward: each input's gradient, from the kept inputs.
 InputGradients MulLayer::backward(double dout) const {
-  // Chain rule: ∂L/∂x = ∂L/∂out · ∂out/∂x, and ∂(x·y)/∂x = y. So the inputs swap: the
-  // apple price's gradient is scaled by the apple count, and the other way round.
+  // The inputs swap: in the book's shopping example the apple price's gradient is scaled
+  // by the apple count, and the count's by the price.
   return {dout * y, dout * x};
 }
 
-// out = x + y; caches nothing.
+// The addition node, forward: the sum.
 double AddLayer::forward(double x, double y) { return x + y; }
 
-// ∂L/∂x = dout · 1,   ∂L/∂y = dout · 1
+// The addition node, backward: each input's gradient.
 InputGradients AddLayer::backward(double dout) const {
-  // ∂(x + y)/∂x = 1: a sum hands the gradient on to both inputs as it is. It is dout, not
-  // 1: what reaches the sum already carries every factor from the nodes after it.
+  // dout, not 1: what reaches the sum already carries every factor from the nodes after
+  // it, and a sum hands it on to both inputs as it is.
   return {dout, dout};
 }
 
-// out(i,j) = x(i,j) if x(i,j) > 0, else 0; caches mask.
+// Relu, forward: the positive entries pass, and the mask remembers which.
 Matrix Relu::forward(const Matrix& x) {
   // 1 where the entry passes, 0 where it is blocked. Strictly > 0: at 0 the slope is
   // taken as 0, so 0 is blocked too.
   mask = apply(x, [](double v) { return v > 0.0 ? 1.0 : 0.0; });
-  // max(0, x), entry by entry. (Not x ⊙ mask: for x = −inf that would be −inf · 0 = NaN.)
+  // Not x ⊙ mask: for x = −inf that would be −inf · 0 = NaN.
   return apply(x, [](double v) { return v > 0.0 ? v : 0.0; });
 }
 
-// ∂L/∂x = dout ⊙ mask
+// Relu, backward: the gradient goes back through the entries that passed forward.
 Matrix Relu::backward(const Matrix& dout) const {
-  // The local slope is 1 where x > 0 and 0 elsewhere, so the gradient passes through
-  // exactly where the signal did. It is the mask from forward, not dout's sign, that
-  // decides: a negative gradient through an open unit goes back as it is.
+  // The mask from forward decides, not dout's sign: a negative gradient through an open
+  // unit goes back as it is.
   return hadamard(dout, mask);
 }
 
-// out = σ(x); caches out.
+// Sigmoid, forward: lesson 06's sigmoid, its output kept for backward.
 Matrix Sigmoid::forward(const Matrix& x) {
   // Lesson 06's sigmoid. The output is all the backward pass needs, so it is the cache.
   out = sigmoid(x);
   return out;
 }
 
-// ∂L/∂x = dout ⊙ out ⊙ (1 − out)
+// Sigmoid, backward: the gradient through the sigmoid, from the kept output alone.
 Matrix Sigmoid::backward(const Matrix& dout) const {
-  // σ'(x) = exp(−x) / (1 + exp(−x))² = σ(x)·(1 − σ(x)): the slope is written in terms of
-  // the output, so no exp() is needed here, and x was never kept.
+  // σ'(x) = exp(−x) / (1 + exp(−x))², which is σ(x)·(1 − σ(x)): written in terms of the
+  // output, the slope needs no exp() here, and x was never kept.
   const Matrix slope = apply(out, [](double s) { return s * (1.0 - s); });
   return hadamard(dout, slope);
 }
 
-// out = x · W + b; caches x.
+// Affine, forward: lesson 00's affine layer, its input kept for backward.
 Matrix Affine::forward(const Matrix& x) {
   // ∂out/∂W involves x, so keep it; W and b are read through the references, so a
   // parameter nudged in place (lesson 02's numerical_gradient) is seen here at once.
@@ -74,33 +73,30 @@ Matrix Affine::forward(const Matrix& x) {
   return add_row_vector(x * W, b);
 }
 
-// ∂L/∂x = dout · Wᵀ, ∂L/∂W = xᵀ · dout, ∂L/∂b = Σ_i dout(i, :)
+// Affine, backward: the input's gradient, returned, and W's and b's, stored.
 Matrix Affine::backward(const Matrix& dout) {
   // out(i,h) = Σ_d x(i,d) W(d,h) + b(h), i the example. W(d,h) meets x(i,d) in every
   // example i, so ∂L/∂W(d,h) = Σ_i x(i,d) · dout(i,h): a product with x transposed.
-  // ∂L/∂W = xᵀ · dout    (D,B)·(B,H) → (D,H)
+  // xᵀ (D,B) · dout (B,H) → dW (D,H)
   dW = transpose(x) * dout;
   // The bias is added to every row, so each example's gradient reaches it and they add
   // up: a sum down the batch (over rows, one total per column), not a mean, not per row.
-  // ∂L/∂b = Σ_i dout(i, :)    (1,H)
   db = column_sums(dout);
   // x(i,d) reaches every output h of its own row through W(d,h):
-  // ∂L/∂x = dout · Wᵀ    (B,H)·(H,D) → (B,D)
+  // dout (B,H) · Wᵀ (H,D) → dx (B,D)
   return dout * transpose(W);
 }
 
-// L = cross_entropy_error(softmax(x), t); caches y and t.
+// The last layer, forward: lesson 05's loss of the scores against the labels.
 double SoftmaxWithLoss::forward(const Matrix& x, const Matrix& t) {
   // Both kept for backward, which needs nothing else. (cross_entropy_error below checks
   // that t has the scores' shape.)
   this->t = t;
-  // y = softmax(x), row by row
   y = softmax(x);
-  // L = −(1/B) Σ t · log(y + 1e-7)
   return cross_entropy_error(y, t);
 }
 
-// ∂L/∂x = dout · (y − t) / B
+// The last layer, backward: where every backward pass starts.
 Matrix SoftmaxWithLoss::backward(double dout) const {
   // For one example with true class c, L = −log y_c (the book differentiates the loss
   // without its 1e-7) and y_k = exp(x_k) / Σ_j exp(x_j), so ∂y_c/∂x_k = y_c·(t_k − y_k)
@@ -108,7 +104,5 @@ Matrix SoftmaxWithLoss::backward(double dout) const {
   // The loss is the mean over the batch, so every example's share is divided by B: forget
   // it and the gradient is B times too large, and the step silently grows with the batch.
   const double batch = static_cast<double>(y.rows());
-  // Times dout = ∂(final output)/∂L, 1 when L is the final output: the chain rule's last
-  // link. (y − t) (B,K): prediction minus truth.
   return (dout / batch) * (y - t);
 }

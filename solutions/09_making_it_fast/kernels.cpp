@@ -10,7 +10,7 @@
 
 #include "common/not_implemented.h"
 
-// The nonzero entries of a, row by row, columns increasing.
+// Skip the zeros: a matrix kept as its nonzero entries only.
 SparseRows sparse_rows(const Matrix& a) {
   if (a.cols() > kMaxColumns) {
     throw std::invalid_argument("sparse_rows: " + a.shape() + " has more than " +
@@ -43,7 +43,21 @@ SparseRows sparse_rows(const Matrix& a) {
   return s;
 }
 
-// out(i,j) = Σ_p x(i,p)·w(p,j) over the nonzero x(i,p), p increasing: matmul bit for bit.
+namespace {
+
+// m ← a zero (rows, cols) Matrix. A buffer that already has that shape is reused, only
+// zeroed: no allocation in a training loop.
+void reset_to_zeros(Matrix& m, std::size_t rows, std::size_t cols) {
+  if (m.rows() == rows && m.cols() == cols) {
+    m.fill(0.0);
+  } else {
+    m = Matrix(rows, cols);
+  }
+}
+
+}  // namespace
+
+// The forward product from the nonzero entries only, with matmul's result to the bit.
 void sparse_times(const SparseRows& x, const Matrix& w, Matrix& out) {
   if (x.cols != w.rows()) {
     throw std::invalid_argument("sparse_times: x (" + std::to_string(x.rows) + "x" +
@@ -51,16 +65,11 @@ void sparse_times(const SparseRows& x, const Matrix& w, Matrix& out) {
                                 ": x.cols != w.rows");
   }
   const std::size_t m = w.cols();
-  // A buffer of the right shape is reused, only zeroed: no allocation in a training loop.
-  if (out.rows() == x.rows && out.cols() == m) {
-    out.fill(0.0);
-  } else {
-    out = Matrix(x.rows, m);
-  }
+  reset_to_zeros(out, x.rows, m);
   for (std::size_t i = 0; i < x.rows; ++i) {
     double* o = out.data() + i * m;
-    // out(i,:) += x(i,p)·w(p,:) for the nonzero pixels p of row i, p increasing: each
-    // out(i,j) gets the same terms in the same order as matmul's, less the ±0 ones.
+    // Row i's nonzero pixels p in increasing order: each out(i,j) gets the same terms in
+    // the same order as matmul's, less the ±0 ones.
     for (std::size_t k = x.row_start[i]; k < x.row_start[i + 1]; ++k) {
       const double xip = x.value[k];
       const double* wp = w.data() + x.column[k] * m;
@@ -69,7 +78,7 @@ void sparse_times(const SparseRows& x, const Matrix& w, Matrix& out) {
   }
 }
 
-// g(p,j) = Σ_i x(i,p)·d(i,j) over the nonzero x(i,p), i increasing: matmul(xᵀ, d) bit for bit.
+// The gradient product from the rows of x, its transpose never made, to the bit.
 void sparse_transposed_times(const SparseRows& x, const Matrix& d, Matrix& g) {
   if (x.rows != d.rows()) {
     throw std::invalid_argument("sparse_transposed_times: transpose of x (" +
@@ -77,11 +86,7 @@ void sparse_transposed_times(const SparseRows& x, const Matrix& d, Matrix& g) {
                                 d.shape() + ": x.rows != d.rows");
   }
   const std::size_t m = d.cols();
-  if (g.rows() == x.cols && g.cols() == m) {
-    g.fill(0.0);
-  } else {
-    g = Matrix(x.cols, m);
-  }
+  reset_to_zeros(g, x.cols, m);
   // xᵀ(p,i) = x(i,p), so row i of x holds column i of xᵀ: x(i,p) multiplies d(i,:) into
   // g(p,:). The outer loop goes over i in increasing order, so every g(p,j) takes its
   // terms in increasing i, as matmul(transpose(x), d) adds them.
@@ -95,7 +100,7 @@ void sparse_transposed_times(const SparseRows& x, const Matrix& d, Matrix& g) {
   }
 }
 
-// out(i,:) = Σ_p x(i,p)·w(p,:), rows begin … end − 1, in float, a tile of 4 Lanes at a time.
+// The forward product in float, 64 hidden units per pass, for one range of rows.
 void lanes_times(const SparseFloats& x, const PaddedRows& w, PaddedRows& out, std::size_t begin,
                  std::size_t end) {
   if (x.cols != w.rows() || w.cols() != out.cols() || out.rows() < x.rows || begin > end ||
@@ -114,8 +119,8 @@ void lanes_times(const SparseFloats& x, const PaddedRows& w, PaddedRows& out, st
       for (std::size_t k = x.row_start[i]; k < x.row_start[i + 1]; ++k) {
         const float xip = x.value[k];
         const Lanes* wp = w.lanes(x.column[k]) + t * kTileLanes;
-        // acc += x(i,p)·w(p, tile): 64 multiply-adds in 4 instructions. Unrolled, so that
-        // the compiler keeps acc in registers instead of storing it after every pixel.
+        // 64 multiply-adds in 4 instructions. Unrolled, so that the compiler keeps acc in
+        // registers instead of storing it after every pixel.
 #pragma GCC unroll 4
         for (std::size_t c = 0; c < kTileLanes; ++c)
           acc[c] = fused_multiply_add(xip, wp[c], acc[c]);
@@ -126,7 +131,7 @@ void lanes_times(const SparseFloats& x, const PaddedRows& w, PaddedRows& out, st
   }
 }
 
-// g(p,:) += Σ_i x(i,p)·d(i,:), pixels begin … end − 1, in float, without making xᵀ.
+// The gradient product in float, added into g, for one range of pixels (a thread's share).
 void lanes_transposed_times(const SparseFloats& x, const PaddedRows& d, PaddedRows& g,
                             std::size_t begin, std::size_t end) {
   if (x.rows != d.rows() || g.rows() != x.cols || g.cols() != d.cols() || begin > end ||
@@ -152,8 +157,8 @@ void lanes_transposed_times(const SparseFloats& x, const PaddedRows& d, PaddedRo
            ++k) {
         const float xip = x.value[static_cast<std::size_t>(k - column)];
         Lanes* gp = g.lanes(*k) + t * kTileLanes;
-        // g(p,:) += x(i,p)·d(i,:). i increasing is the outer loop, so each g(p,j) gets its
-        // terms in increasing i, whichever range of pixels this call was given.
+        // i increasing is the outer loop, so each g(p,j) gets its terms in increasing i,
+        // whichever range of pixels this call was given.
 #pragma GCC unroll 4
         for (std::size_t c = 0; c < kTileLanes; ++c) gp[c] = fused_multiply_add(xip, di[c], gp[c]);
       }

@@ -9,10 +9,10 @@
 #include "chapters/05_loss_gradient/loss.h"
 #include "common/not_implemented.h"
 
-// ℓ₊(i) − ℓ₋(i) for a1(i,j) moved by da_up and by da_down.
+// How one sample's loss term changes when one hidden unit's input is nudged both ways.
 double hidden_change(const NudgeCache& c, std::size_t i, std::size_t j, double da_up,
                      double da_down) {
-  // σ(a1 + da) = 1 / (1 + e^−a1 · e^−da): the kept e^−a1 times a tiny exponential.
+  // e^−(a1 + da) = e^−a1 · e^−da: the kept e^−a1 times a tiny exponential, no full exp.
   const double dz_up = 1.0 / (1.0 + c.e1(i, j) * exp_small(-da_up)) - c.z1(i, j);
   const double dz_down = 1.0 / (1.0 + c.e1(i, j) * exp_small(-da_down)) - c.z1(i, j);
   // Each score a2(i,k) = Σ_j z1(i,j)·W2(j,k) + b2(k) moves by Δz·W2(j,k), so its
@@ -37,7 +37,7 @@ double hidden_change(const NudgeCache& c, std::size_t i, std::size_t j, double d
   return -std::log1p((y_up - y_down) / (y_down + kLogDelta));
 }
 
-// ∂L/∂W1(q,j) ≈ Σ_{i: x(i,q) ≠ 0} (ℓ₊(i) − ℓ₋(i)) / (2h·B)
+// One entry of W1's numerical gradient, from only the samples the nudge reaches.
 double w1_gradient(const NudgeCache& c, const SparseRows& xt, std::size_t q, std::size_t j) {
   // a1(i,j) = Σ_p x(i,p)·W1(p,j) + b1(j): W1(q,j) moved by δ moves it by δ·x(i,q), so only
   // the samples with x(i,q) ≠ 0, row q of xᵀ, see the nudge. For MNIST a pixel is inked
@@ -48,6 +48,6 @@ double w1_gradient(const NudgeCache& c, const SparseRows& xt, std::size_t q, std
     const double xiq = xt.value[k];
     diff += hidden_change(c, xt.column[k], j, n.up * xiq, n.down * xiq);
   }
-  // (L₊ − L₋) / 2h with L = (1/B) Σ_i ℓ(i)
+  // The central difference's 2h and the mean loss's 1/B, in one division.
   return diff / (2.0 * kDiffStep * static_cast<double>(c.E.rows()));
 }
