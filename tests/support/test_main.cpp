@@ -42,6 +42,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -115,6 +116,20 @@ std::string full_name(const testing::TestInfo& info) {
 
 // ---- in the child: the tests, reported to the parent ---------------------------------
 
+// "0.8": seconds with one decimal.
+std::string one_decimal(double seconds) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", seconds);
+  return buf;
+}
+
+// The CPU time this process has used so far, in seconds.
+double process_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
 // Sends the tests about to run, each test's start and its outcome to the parent over fd.
 // A test's CPU time limit is set at its start and lifted at its end.
 class Recorder : public testing::EmptyTestEventListener {
@@ -138,7 +153,7 @@ class Recorder : public testing::EmptyTestEventListener {
     stub_ = Outcome{};
     have_stub_ = have_exception_ = false;
     exception_text_.clear();
-    send(fd_, {"S", full_name(info)});
+    send(fd_, {"S", full_name(info), std::to_string(process_cpu_seconds())});
     limit_cpu(cpu_seconds_);
   }
 
@@ -338,6 +353,9 @@ int supervise(const Settings& settings) {
   // many tests, then holds the learner a few seconds beyond the first stop, not minutes.
   Settings s = settings;
   constexpr double kLimitAfterAStop = 2;
+  // A test stopped on the clock that computed for at least this share of its time was
+  // computing, not waiting (a wait computes next to nothing).
+  constexpr double kComputingShare = 0.1;
   constexpr int kStopsAtMost = 2;
   int stops = 0;
   while (true) {
@@ -363,7 +381,9 @@ int supervise(const Settings& settings) {
     std::string buf, output_buf, current, crash_stack;
     bool finished = false, stream_open = true, timed_out = false;
     Clock::time_point test_start{}, kill_at{};
+    double test_cpu_start = 0;  // the child's CPU seconds when the current test began
     int status = 0;
+    rusage usage{};
     auto on_record = [&](const std::vector<std::string>& f) {
       if (f[0] == "L") {
         if (planned.empty()) planned.assign(f.begin() + 1, f.end());
@@ -371,6 +391,7 @@ int supervise(const Settings& settings) {
         current = f[1];
         started.push_back(current);
         test_start = Clock::now();
+        test_cpu_start = f.size() >= 3 ? std::strtod(f[2].c_str(), nullptr) : 0.0;
         output_buf.clear();
       } else if (f[0] == "E" && f.size() >= 10) {
         Outcome o;
@@ -400,7 +421,7 @@ int supervise(const Settings& settings) {
         stream_open = read_some(stream[0], buf);
         split(buf, output_buf, on_record);
       }
-      const pid_t done = waitpid(child, &status, WNOHANG);
+      const pid_t done = wait4(child, &status, WNOHANG, &usage);
       if (done == child) break;
       const auto now = Clock::now();
       if (!current.empty() && !timed_out &&
@@ -449,12 +470,22 @@ int supervise(const Settings& settings) {
     o.stack = where::from_text(crash_stack);
     if (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU) {
       o.kind = Kind::kTimeLimit;
+      // On the clock's limit, what the test did meanwhile tells a loop that computes on
+      // a busy machine (which gives it only part of a core) from a wait that never ends.
+      const double test_cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                              1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) -
+                              test_cpu_start;
+      const bool computing = test_cpu >= kComputingShare * wall_seconds;
       o.summary =
-          timed_out
+          !timed_out
+              ? "stopped: still running after " + short_number(std::to_string(s.cpu_seconds)) +
+                    " s of computing (a loop that never ends?)"
+          : computing
               ? "stopped: still running after " + short_number(std::to_string(wall_seconds)) +
-                    " s on the clock (waiting for something that never comes?)"
-              : "stopped: still running after " + short_number(std::to_string(s.cpu_seconds)) +
-                    " s of computing (a loop that never ends?)";
+                    " s on the clock, " + one_decimal(test_cpu) +
+                    " s of it computing (a loop that never ends, on a busy machine?)"
+              : "stopped: still running after " + short_number(std::to_string(wall_seconds)) +
+                    " s on the clock (waiting for something that never comes?)";
       s.cpu_seconds = std::min(s.cpu_seconds, kLimitAfterAStop);
       ++stops;
     } else if (WIFSIGNALED(status)) {
