@@ -237,9 +237,9 @@ Matrix product(const std::string& op, const Factor& a, const std::string& a_shap
 
 }  // namespace
 
-Matrix matmul(const Matrix& a, const Matrix& b) { return product("matmul", as_is(a), a.shape(), b); }
-
-Matrix operator*(const Matrix& a, const Matrix& b) { return matmul(a, b); }
+Matrix operator*(const Matrix& a, const Matrix& b) {
+  return product("matmul", as_is(a), a.shape(), b);
+}
 
 std::size_t Transposed::rows() const { return a_.cols(); }
 std::size_t Transposed::cols() const { return a_.rows(); }
