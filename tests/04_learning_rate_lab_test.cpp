@@ -76,6 +76,13 @@ TEST(PredictedOutcomeTest, NoBowlThrowsNamingTheFunction) {
   }
 }
 
+// A curvature of +inf is no bowl either (lr·c is inf for any lr > 0, 0·inf NaN at lr = 0):
+// refused, naming predicted_outcome.
+TEST(PredictedOutcomeTest, InfiniteCurvatureThrowsNamingTheFunction) {
+  const std::string message = invalid_argument_message([] { predicted_outcome(0.1, kInf); });
+  EXPECT_TRUE(mentions(message, "predicted_outcome")) << message;
+}
+
 // ----- find_lr_limit -----
 
 // 10·x0², a parabola of curvature 20: its limit is 2/20 = 0.1.

@@ -167,6 +167,14 @@ TEST(TwoLayerNetLossTest, FreshTenClassNetIsNearLogTen) {
   EXPECT_NEAR(net.loss(data.x, data.t), std::log(10.0), kFreshLossTol);
 }
 
+// An empty batch has no mean loss: lesson 05's error, passed on, not 0/0 = NaN.
+TEST(TwoLayerNetLossTest, EmptyBatchThrowsNamingCrossEntropyError) {
+  const TwoLayerNet net = hand_net();
+  const std::string message =
+      invalid_argument_message([&] { net.loss(Matrix(0, 1), Matrix(0, 2)); });
+  EXPECT_TRUE(mentions(message, "cross_entropy_error")) << message;
+}
+
 // Labels of another shape are lesson 05's error, passed on: its message names
 // cross_entropy_error and both shapes.
 TEST(TwoLayerNetLossTest, LabelsOfAnotherShapeThrow) {

@@ -352,6 +352,14 @@ TEST(SoftmaxWithLossTest, LabelsOfAnotherShapeThrow) {
   EXPECT_TRUE(mentions(message, "(1x2)") && mentions(message, "(1x3)")) << message;
 }
 
+// An empty batch has no mean loss: cross_entropy_error's error, passed on, not 0/0 = NaN.
+TEST(SoftmaxWithLossTest, EmptyBatchThrowsNamingCrossEntropyError) {
+  SoftmaxWithLoss last;
+  const std::string message =
+      invalid_argument_message([&] { last.forward(Matrix(0, 3), Matrix(0, 3)); });
+  EXPECT_TRUE(mentions(message, "cross_entropy_error")) << message;
+}
+
 // ∂L/∂x = (y − t)/B, the book's: ((1/2 − 1)/2, (1/2)/2) and ((3/4)/2, (1/4 − 1)/2).
 // Without the 1/B it is twice that; t − y has the wrong sign.
 TEST(SoftmaxWithLossTest, BackwardIsPredictionMinusTruthOverBatch) {
@@ -484,6 +492,16 @@ TEST(LayerNetTest, GradientMatchesNumericalGradientOnMnist) {
   const Batch batch = sample_batch(train_set, {0, 1, 2});
   LayerNet net(784, 10, 10, 0.01, 42);
   expect_check_passes(gradient_check(net, batch.x, batch.t));
+}
+
+// An x without the net's D = 4 inputs reaches the first Affine's product, which names both
+// shapes: x (3x5) and W1 (4x5).
+TEST(LayerNetTest, InputOfAnotherWidthThrows) {
+  const SmallNet s;
+  const std::string message =
+      invalid_argument_message([&] { s.net.gradient(Matrix(3, 5), s.data.t); });
+  EXPECT_TRUE(mentions(message, "matmul")) << message;
+  EXPECT_TRUE(mentions(message, "(3x5)") && mentions(message, "(4x5)")) << message;
 }
 
 // Labels of another shape reach SoftmaxWithLoss::forward, whose cross_entropy_error says
