@@ -39,15 +39,19 @@ constexpr double kCentralDiffTol = 1e-7;
 // SoftmaxWithLoss's backward, the book's (y − t)/B, against central differences of its
 // forward, whose loss has the 1e-7 inside the log: the book's formula is the derivative
 // without it, off by (1e-7/p)·|y − t|/B per entry, p the true class's probability: at
-// most 1e-7/0.12 · 1/3 ≈ 3e-7 in the test below. A missing 1/B, a wrong sign or a missing
-// softmax misses by 0.1 or more.
+// most 1e-7/0.12 · 1/3 ≈ 3e-7 in the test below, where every p > 0.12 (the test asserts
+// it). A missing 1/B, a wrong sign or a missing softmax misses by 0.1 or more.
 constexpr double kWithoutLogDeltaTol = 1e-6;
+constexpr double kSoftmaxTestSmallestP = 0.12;
 // The whole net's backprop against central differences of its loss (the gradient check,
 // relative): for the same reason, off by ≈ 1e-7/p relative, under 7e-7 on the small net
-// (every p > 0.15) and 1e-6 on a fresh MNIST net (p ≈ 0.1); the central difference's own
-// error is ~1e-9. A missing 1/B misses by 0.5 or more (2/3 for a batch of 3), a wrong
-// sign by 2, the sigmoid's slope taken as out by 0.5.
+// (every p > 0.15) and 1e-6 on a fresh MNIST net (p ≈ 0.1, and 1e-7/p < kGradCheckTol
+// while p > 0.05); the tests assert both. The central difference's own error is ~1e-9. A
+// missing 1/B misses by 0.5 or more (2/3 for a batch of 3), a wrong sign by 2, the
+// sigmoid's slope taken as out by 0.5.
 constexpr double kGradCheckTol = 2e-6;
+constexpr double kSmallNetSmallestP = 0.15;
+constexpr double kMnistSmallestP = 0.05;
 // The layered gradient against lesson 06's hand-written one: the same arithmetic, up to
 // the order of a few products (the book writes dout·(1 − y)·y): rounding only, relative.
 constexpr double kSameMathTol = 1e-12;
@@ -417,6 +421,8 @@ TEST(SoftmaxWithLossTest, BackwardMatchesNumericalDerivative) {
   const Matrix t = {{0, 1, 0}, {1, 0, 0}, {0, 0, 1}};
   SoftmaxWithLoss last;
   last.forward(x, t);
+  ASSERT_GT(smallest_true_class_probability(last.y, t), kSoftmaxTestSmallestP)
+      << "the tolerance assumes every true class has p > " << kSoftmaxTestSmallestP;
   const Matrix dx = last.backward();
   SoftmaxWithLoss probe;
   const Matrix numerical =
@@ -478,6 +484,8 @@ void expect_check_passes(const GradientCheck& check) {
 // numerical gradient, parameter by parameter.
 TEST(LayerNetTest, GradientMatchesNumericalGradient) {
   SmallNet s;
+  ASSERT_GT(smallest_true_class_probability(s.net.predict(s.data.x), s.data.t), kSmallNetSmallestP)
+      << "the tolerance assumes every true class has p > " << kSmallNetSmallestP;
   expect_check_passes(gradient_check(s.net, s.data.x, s.data.t));
 }
 
@@ -491,6 +499,8 @@ TEST(LayerNetTest, GradientMatchesNumericalGradientOnMnist) {
       load_mnist_pair("data/mnist/train-images-idx3-ubyte", "data/mnist/train-labels-idx1-ubyte");
   const Batch batch = sample_batch(train_set, {0, 1, 2});
   LayerNet net(784, 10, 10, 0.01, 42);
+  ASSERT_GT(smallest_true_class_probability(net.predict(batch.x), batch.t), kMnistSmallestP)
+      << "the tolerance assumes every true class has p > " << kMnistSmallestP;
   expect_check_passes(gradient_check(net, batch.x, batch.t));
 }
 
