@@ -359,9 +359,7 @@ Matrix product_transposed(const Matrix& a, const Matrix& b) {
 
 }  // namespace
 
-Matrix matmul(const Matrix& a, const Matrix& b) { return product(a, a.shape(), b); }
-
-Matrix operator*(const Matrix& a, const Matrix& b) { return matmul(a, b); }
+Matrix operator*(const Matrix& a, const Matrix& b) { return product(a, a.shape(), b); }
 
 std::size_t Transposed::rows() const { return a_.cols(); }
 std::size_t Transposed::cols() const { return a_.rows(); }

@@ -91,13 +91,12 @@ class Matrix {
 // The matrix product: A (n,k) · B (k,m) → (n,m), C(i,j) = Σ_p A(i,p) B(p,j), each sum
 // taken in the order p = 0, 1, …, k−1. (The terms with A(i,p) = 0 are skipped: they add
 // ±0, which changes no sum, unless B holds an inf or a NaN, where 0·inf would be NaN.)
-Matrix matmul(const Matrix& a, const Matrix& b);
-// Same as matmul(a, b). `*` between two matrices means only this product.
+// `*` between two matrices means only this product (its shape errors call it matmul).
 Matrix operator*(const Matrix& a, const Matrix& b);
 
 // Aᵀ, the transpose of a: (n,m) → (m,n), Aᵀ(j,i) = A(i,j), as a view that copies nothing.
 // Multiplied at once, transpose(x) * d or d * transpose(W) reads a's entries where they
-// lie and gives matmul(Aᵀ as a matrix, d) bit for bit. Stored, `Matrix t = transpose(a)`
+// lie and gives (Aᵀ as a matrix) * d bit for bit. Stored, `Matrix t = transpose(a)`
 // makes the (m,n) copy. The view refers to a, so a must outlive it; transpose of a
 // temporary therefore returns the copy at once.
 class Transposed {

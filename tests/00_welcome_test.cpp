@@ -5,29 +5,12 @@
 #include <string>
 
 #include "chapters/00_welcome/welcome.h"
+#include "tests/support/expect.h"
 
 namespace {
 
 // Sums of a few small integers and halves are exact in double; allow only rounding.
 constexpr double kExactTol = 1e-12;
-
-// The message of the std::invalid_argument that `call` throws; a test failure if it
-// throws nothing. (Any other exception, such as a stub's not_implemented, escapes and
-// fails the test with its own message.)
-template <class Call>
-std::string invalid_argument_message(Call call) {
-  try {
-    call();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected std::invalid_argument, but nothing was thrown";
-  return "";
-}
-
-bool mentions(const std::string& message, const std::string& word) {
-  return message.find(word) != std::string::npos;
-}
 
 // The mean divides the total by the number of entries (10 / 4, not 10).
 TEST(MeanTest, DividesSumByEntryCount) {

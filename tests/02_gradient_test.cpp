@@ -9,6 +9,7 @@
 #include "chapters/02_gradient/gradient.h"
 #include "common/format.h"
 #include "common/matrix.h"
+#include "tests/support/expect.h"
 
 namespace {
 
@@ -121,15 +122,11 @@ TEST(NumericalGradientMatrixTest, ReturnsShapeOfW) {
 // Every entry gets its own partial: ∇Σ W(i,j)² = 2W, entry by entry.
 TEST(NumericalGradientMatrixTest, SumOfSquaresGivesTwiceW) {
   Matrix W = {{1.0, -2.0, 0.5}, {3.0, 0.0, -1.5}};
-  const Matrix expected = 2.0 * W;
+  const Matrix twice_W = 2.0 * W;
   const Matrix grad = numerical_gradient(sum_of_squares, W);
   ASSERT_EQ(grad.rows(), 2u);
   ASSERT_EQ(grad.cols(), 3u);
-  for (std::size_t i = 0; i < 2; ++i) {
-    for (std::size_t j = 0; j < 3; ++j) {
-      EXPECT_NEAR(grad(i, j), expected(i, j), kGradTol) << "entry (" << i << ", " << j << ")";
-    }
-  }
+  EXPECT_MATRIX_NEAR(grad, twice_W, kGradTol);
 }
 
 // W leaves bit-for-bit as it came, even for entries where w + h − h ≠ w: restoring by

@@ -12,6 +12,7 @@
 
 #include "chapters/04_learning_rate_lab/learning_rate_lab.h"
 #include "common/format.h"
+#include "tests/support/expect.h"
 
 namespace {
 
@@ -26,24 +27,6 @@ constexpr double kLimitTol = 1e-9;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-// The message of the std::invalid_argument that `call` throws; a test failure if it
-// throws nothing. (Any other exception, such as a stub's not_implemented, escapes and
-// fails the test with its own message.)
-template <class Call>
-std::string invalid_argument_message(Call call) {
-  try {
-    call();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected std::invalid_argument, but nothing was thrown";
-  return "";
-}
-
-bool mentions(const std::string& message, const std::string& word) {
-  return message.find(word) != std::string::npos;
-}
 
 // ----- predicted_outcome -----
 
@@ -91,6 +74,13 @@ TEST(PredictedOutcomeTest, NoBowlThrowsNamingTheFunction) {
     const std::string message = invalid_argument_message([c] { predicted_outcome(0.1, c); });
     EXPECT_TRUE(mentions(message, "predicted_outcome")) << "curvature " << c << ": " << message;
   }
+}
+
+// A curvature of +inf is no bowl either (lr·c is inf for any lr > 0, 0·inf NaN at lr = 0):
+// refused, naming predicted_outcome.
+TEST(PredictedOutcomeTest, InfiniteCurvatureThrowsNamingTheFunction) {
+  const std::string message = invalid_argument_message([] { predicted_outcome(0.1, kInf); });
+  EXPECT_TRUE(mentions(message, "predicted_outcome")) << message;
 }
 
 // ----- find_lr_limit -----

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "chapters/05_loss_gradient/loss.h"
+#include "tests/support/expect.h"
 
 namespace {
 
@@ -35,24 +36,6 @@ Matrix book_t() { return {{0, 0, 1}}; }
 Matrix book_label() { return {{0, 0, 1, 0, 0, 0, 0, 0, 0, 0}}; }
 Matrix book_right_guess() { return {{0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0}}; }
 Matrix book_wrong_guess() { return {{0.1, 0.05, 0.1, 0.0, 0.05, 0.1, 0.0, 0.6, 0.0, 0.0}}; }
-
-// The message of the std::invalid_argument that `call` throws; a test failure if it
-// throws nothing. (Any other exception, such as a stub's not_implemented, escapes and
-// fails the test with its own message.)
-template <class Call>
-std::string invalid_argument_message(Call call) {
-  try {
-    call();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected std::invalid_argument, but nothing was thrown";
-  return "";
-}
-
-bool mentions(const std::string& message, const std::string& word) {
-  return message.find(word) != std::string::npos;
-}
 
 // --- softmax ------------------------------------------------------------------------
 
@@ -282,13 +265,9 @@ TEST(SimpleNetTest, NumericalGradientBookExample) {
   const Matrix dW = net.numerical_gradient(book_x(), book_t());
   ASSERT_EQ(dW.rows(), 2u);
   ASSERT_EQ(dW.cols(), 3u);
-  const Matrix expected = {{0.21924757, 0.14356243, -0.36281000},
-                           {0.32887136, 0.21534364, -0.54421500}};
-  for (std::size_t i = 0; i < 2; ++i) {
-    for (std::size_t j = 0; j < 3; ++j) {
-      EXPECT_NEAR(dW(i, j), expected(i, j), kGradientTol) << "dW(" << i << ", " << j << ")";
-    }
-  }
+  const Matrix worked_out = {{0.21924757, 0.14356243, -0.36281000},
+                             {0.32887136, 0.21534364, -0.54421500}};
+  EXPECT_MATRIX_NEAR(dW, worked_out, kGradientTol);
 }
 
 // The gradient is taken at W and W is left exactly as it was (lesson 02 restores it).

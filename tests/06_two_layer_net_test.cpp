@@ -14,6 +14,7 @@
 #include "chapters/05_loss_gradient/loss.h"
 #include "chapters/06_two_layer_net/two_layer_net.h"
 #include "common/random.h"
+#include "tests/support/expect.h"
 
 namespace {
 
@@ -38,37 +39,6 @@ constexpr double kResidualTol = 1e-2;
 // is at most the spread of a row's logits (0.04 at worst over 2,000 seeds). 0.1 is > 3
 // spreads; summing the batch instead of averaging, or a missing softmax, miss by > 1.
 constexpr double kFreshLossTol = 0.1;
-
-// The message of the std::invalid_argument that `call` throws; a test failure if it
-// throws nothing. (Any other exception, such as a stub's not_implemented, escapes and
-// fails the test with its own message.)
-template <class Call>
-std::string invalid_argument_message(Call call) {
-  try {
-    call();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected std::invalid_argument, but nothing was thrown";
-  return "";
-}
-
-bool mentions(const std::string& message, const std::string& word) {
-  return message.find(word) != std::string::npos;
-}
-
-// max|a − b| / max(max|a|, max|b|), NaN if any difference is: the tests' own measure, so
-// that the tests of numerical_gradient do not rest on the exercise relative_error.
-double relative_gap(const Matrix& a, const Matrix& b) {
-  double worst = 0.0, scale = 1e-300;
-  for (std::size_t k = 0; k < a.size(); ++k) {
-    const double diff = std::fabs(a.data()[k] - b.data()[k]);
-    if (std::isnan(diff)) return diff;
-    worst = std::max(worst, diff);
-    scale = std::max({scale, std::fabs(a.data()[k]), std::fabs(b.data()[k])});
-  }
-  return worst / scale;
-}
 
 // σ(v) in closed form, for expected values.
 double logistic(double v) { return 1.0 / (1.0 + std::exp(-v)); }
@@ -97,18 +67,6 @@ TwoLayerNet argmax_net() {
   net.params.W2 = Matrix{{10, 0, 0}, {0, 10, 0}, {0, 0, 10}};
   net.params.b2 = Matrix{{0, 0, 0}};
   return net;
-}
-
-// B rows of D inputs uniform in [0, 1) and B one-hot labels of K classes, from one seed.
-struct Data {
-  Matrix x, t;
-};
-Data random_data(std::size_t B, std::size_t D, std::size_t K, std::uint64_t seed) {
-  Rng rng(seed);
-  Data data{Matrix(B, D), Matrix(B, K)};
-  for (std::size_t k = 0; k < data.x.size(); ++k) data.x.data()[k] = rng.uniform();
-  for (std::size_t b = 0; b < B; ++b) data.t(b, rng.below(K)) = 1.0;
-  return data;
 }
 
 // --- sigmoid --------------------------------------------------------------------------
@@ -164,7 +122,7 @@ TEST(TwoLayerNetPredictTest, HandWorkedNet) {
 // Probabilities: shape (B,K), every entry in (0, 1), every row summing to 1.
 TEST(TwoLayerNetPredictTest, RowsAreProbabilities) {
   const TwoLayerNet net(6, 4, 5, 1.0, 7);
-  const Data data = random_data(4, 6, 5, 8);
+  const RandomData data = random_data(4, 6, 5, 8);
   const Matrix y = net.predict(data.x);
   ASSERT_EQ(y.rows(), 4u);
   ASSERT_EQ(y.cols(), 5u);
@@ -205,8 +163,16 @@ TEST(TwoLayerNetLossTest, HandWorkedNet) {
 // −log(1/10) = ln 10 ≈ 2.3026, whatever the labels.
 TEST(TwoLayerNetLossTest, FreshTenClassNetIsNearLogTen) {
   const TwoLayerNet net(20, 10, 10);
-  const Data data = random_data(5, 20, 10, 1);
+  const RandomData data = random_data(5, 20, 10, 1);
   EXPECT_NEAR(net.loss(data.x, data.t), std::log(10.0), kFreshLossTol);
+}
+
+// An empty batch has no mean loss: lesson 05's error, passed on, not 0/0 = NaN.
+TEST(TwoLayerNetLossTest, EmptyBatchThrowsNamingCrossEntropyError) {
+  const TwoLayerNet net = hand_net();
+  const std::string message =
+      invalid_argument_message([&] { net.loss(Matrix(0, 1), Matrix(0, 2)); });
+  EXPECT_TRUE(mentions(message, "cross_entropy_error")) << message;
 }
 
 // Labels of another shape are lesson 05's error, passed on: its message names
@@ -266,7 +232,7 @@ TEST(TwoLayerNetAccuracyTest, EmptyBatchThrows) {
 // shape as well as in value.
 struct Small {
   TwoLayerNet net{4, 5, 3, 1.0, 42};
-  Data data = random_data(3, 4, 3, 43);
+  RandomData data = random_data(3, 4, 3, 43);
 };
 
 // One gradient entry per parameter entry: each field has its parameter's shape.
@@ -280,21 +246,13 @@ TEST(TwoLayerNetNumericalGradientTest, ShapesMatchTheParameters) {
   EXPECT_EQ(g.b2.shape(), p.b2.shape()) << "b2";
 }
 
-// The smallest probability a row of predict(x) gives its true class.
-double smallest_true_class_probability(const TwoLayerNet& net, const Data& data) {
-  const Matrix y = net.predict(data.x);
-  const std::vector<std::size_t> truth = row_argmax(data.t);
-  double p = 1.0;
-  for (std::size_t b = 0; b < y.rows(); ++b) p = std::min(p, y(b, truth[b]));
-  return p;
-}
-
 // Central differences through lesson 02 agree with backpropagation (the given gradient,
 // the book's formulas) on every entry of every parameter, up to the book's leaving out
 // the 1e-7: kBookBackwardTol relative.
 TEST(TwoLayerNetNumericalGradientTest, AgreesWithBackpropagation) {
   Small s;
-  ASSERT_GT(smallest_true_class_probability(s.net, s.data), kSmallestTrueClassProbability)
+  ASSERT_GT(smallest_true_class_probability(s.net.predict(s.data.x), s.data.t),
+            kSmallestTrueClassProbability)
       << "the tolerance assumes every true class has p > " << kSmallestTrueClassProbability;
   const TwoLayerParams numerical = s.net.numerical_gradient(s.data.x, s.data.t);
   const TwoLayerParams backprop = s.net.gradient(s.data.x, s.data.t);
@@ -308,7 +266,7 @@ TEST(TwoLayerNetNumericalGradientTest, AgreesWithBackpropagation) {
                 {"b2", numerical.b2, backprop.b2}};
   for (const auto& f : fields) {
     ASSERT_EQ(f.numerical.shape(), f.backprop.shape()) << f.name;
-    EXPECT_LT(relative_gap(f.numerical, f.backprop), kBookBackwardTol)
+    EXPECT_RELATIVE_GAP_BELOW(f.numerical, f.backprop, kBookBackwardTol)
         << f.name << ": numerical " << f.numerical << "\nbackprop " << f.backprop;
   }
 }
@@ -425,7 +383,7 @@ double largest_abs(const Matrix& a, const Matrix& b) {
 // without |·| or reports the maximum as the mean gets one of these wrong.
 TEST(GradientCheckTest, ReportsTheBooksMeanAndTheRelativeErrorOfEachParameter) {
   PlantedGradientNet net(4, 5, 3, 1.0, 42);
-  const Data data = random_data(3, 4, 3, 43);
+  const RandomData data = random_data(3, 4, 3, 43);
   const TwoLayerParams n = net.numerical_gradient(data.x, data.t);
   net.planted = n;
   net.planted.W1 = 2.0 * n.W1;

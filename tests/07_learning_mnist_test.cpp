@@ -18,30 +18,13 @@
 #include "chapters/07_learning_mnist/train.h"
 #include "common/mnist.h"
 #include "common/random.h"
+#include "tests/support/expect.h"
 
 namespace {
 
 // Sums, differences and products of small dyadic numbers (halves, quarters) are exact
 // in double: the only allowed error is none.
 constexpr double kExactTol = 0.0;
-
-// The message of the std::invalid_argument that `call` throws; a test failure if it
-// throws nothing. (Any other exception, such as a stub's not_implemented, escapes and
-// fails the test with its own message.)
-template <class Call>
-std::string invalid_argument_message(Call call) {
-  try {
-    call();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected std::invalid_argument, but nothing was thrown";
-  return "";
-}
-
-bool mentions(const std::string& message, const std::string& word) {
-  return message.find(word) != std::string::npos;
-}
 
 // ---------------------------------------------------------------------------------------
 // choose_batch
@@ -146,12 +129,10 @@ TEST(SampleBatchTest, ClassesSetTheWidthOfT) {
 // An index past the last image throws in every build (not only the checked one):
 // Dataset::images refuses it and names it.
 TEST(SampleBatchTest, IndexPastTheEndThrows) {
-  try {
+  const std::string message = error_message<std::out_of_range>([] {
     sample_batch(numbered_images(), {0, 5});
-    ADD_FAILURE() << "expected std::out_of_range, but nothing was thrown";
-  } catch (const std::out_of_range& e) {
-    EXPECT_TRUE(mentions(e.what(), "Dataset::images")) << e.what();
-  }
+  });
+  EXPECT_TRUE(mentions(message, "Dataset::images")) << message;
 }
 
 // A label the net has no class for is refused by one_hot, not written outside t.
@@ -186,27 +167,17 @@ TwoLayerParams small_params(double scale) {
   return p;
 }
 
-void expect_moved_by(const Matrix& after, const Matrix& before, const Matrix& grad, double lr,
-                     const char* name) {
-  ASSERT_TRUE(after.same_shape(before)) << name << " changed shape";
-  for (std::size_t i = 0; i < after.rows(); ++i) {
-    for (std::size_t j = 0; j < after.cols(); ++j) {
-      EXPECT_NEAR(after(i, j), before(i, j) - lr * grad(i, j), kExactTol)
-          << name << "(" << i << ", " << j << ")";
-    }
-  }
-}
-
 // θ ← θ − lr·∇L for each of W1, b1, W2 and b2, each with its own gradient.
 TEST(SgdStepTest, EveryParameterMovesByMinusLrTimesItsGradient) {
   const TwoLayerParams before = small_params(1.0);
   const TwoLayerParams grads = small_params(0.25);
   TwoLayerParams params = before;
-  sgd_step(params, grads, 0.5);
-  expect_moved_by(params.W1, before.W1, grads.W1, 0.5, "W1");
-  expect_moved_by(params.b1, before.b1, grads.b1, 0.5, "b1");
-  expect_moved_by(params.W2, before.W2, grads.W2, 0.5, "W2");
-  expect_moved_by(params.b2, before.b2, grads.b2, 0.5, "b2");
+  const double lr = 0.5;
+  sgd_step(params, grads, lr);
+  EXPECT_MATRIX_NEAR(params.W1, before.W1 - lr * grads.W1, kExactTol);
+  EXPECT_MATRIX_NEAR(params.b1, before.b1 - lr * grads.b1, kExactTol);
+  EXPECT_MATRIX_NEAR(params.W2, before.W2 - lr * grads.W2, kExactTol);
+  EXPECT_MATRIX_NEAR(params.b2, before.b2 - lr * grads.b2, kExactTol);
 }
 
 // The step is lr·grad, not grad: with lr = 0.125 a (1,1) entry of 1 with gradient 2 goes
@@ -226,11 +197,12 @@ TEST(SgdStepTest, NegativeLearningRateClimbs) {
   const TwoLayerParams before = small_params(1.0);
   const TwoLayerParams grads = small_params(0.5);
   TwoLayerParams params = before;
-  sgd_step(params, grads, -0.25);
-  expect_moved_by(params.W1, before.W1, grads.W1, -0.25, "W1");
-  expect_moved_by(params.b1, before.b1, grads.b1, -0.25, "b1");
-  expect_moved_by(params.W2, before.W2, grads.W2, -0.25, "W2");
-  expect_moved_by(params.b2, before.b2, grads.b2, -0.25, "b2");
+  const double lr = -0.25;
+  sgd_step(params, grads, lr);
+  EXPECT_MATRIX_NEAR(params.W1, before.W1 - lr * grads.W1, kExactTol);
+  EXPECT_MATRIX_NEAR(params.b1, before.b1 - lr * grads.b1, kExactTol);
+  EXPECT_MATRIX_NEAR(params.W2, before.W2 - lr * grads.W2, kExactTol);
+  EXPECT_MATRIX_NEAR(params.b2, before.b2 - lr * grads.b2, kExactTol);
 }
 
 // A gradient of the wrong shape is refused, never broadcast or half applied silently.

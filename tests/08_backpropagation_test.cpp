@@ -21,6 +21,7 @@
 #include "common/format.h"
 #include "common/mnist.h"
 #include "common/random.h"
+#include "tests/support/expect.h"
 
 namespace {
 
@@ -38,32 +39,24 @@ constexpr double kCentralDiffTol = 1e-7;
 // SoftmaxWithLoss's backward, the book's (y − t)/B, against central differences of its
 // forward, whose loss has the 1e-7 inside the log: the book's formula is the derivative
 // without it, off by (1e-7/p)·|y − t|/B per entry, p the true class's probability: at
-// most 1e-7/0.12 · 1/3 ≈ 3e-7 in the test below. A missing 1/B, a wrong sign or a missing
-// softmax misses by 0.1 or more.
+// most 1e-7/0.12 · 1/3 ≈ 3e-7 in the test below, where every p > 0.12 (the test asserts
+// it). A missing 1/B, a wrong sign or a missing softmax misses by 0.1 or more.
 constexpr double kWithoutLogDeltaTol = 1e-6;
+constexpr double kSoftmaxTestSmallestP = 0.12;
 // The whole net's backprop against central differences of its loss (the gradient check,
 // relative): for the same reason, off by ≈ 1e-7/p relative, under 7e-7 on the small net
-// (every p > 0.15) and 1e-6 on a fresh MNIST net (p ≈ 0.1); the central difference's own
-// error is ~1e-9. A missing 1/B misses by 0.5 or more (2/3 for a batch of 3), a wrong
-// sign by 2, the sigmoid's slope taken as out by 0.5.
+// (every p > 0.15) and 1e-6 on a fresh MNIST net (p ≈ 0.1, and 1e-7/p < kGradCheckTol
+// while p > 0.05); the tests assert both. The central difference's own error is ~1e-9. A
+// missing 1/B misses by 0.5 or more (2/3 for a batch of 3), a wrong sign by 2, the
+// sigmoid's slope taken as out by 0.5.
 constexpr double kGradCheckTol = 2e-6;
+constexpr double kSmallNetSmallestP = 0.15;
+constexpr double kMnistSmallestP = 0.05;
 // The layered gradient against lesson 06's hand-written one: the same arithmetic, up to
 // the order of a few products (the book writes dout·(1 − y)·y): rounding only, relative.
 constexpr double kSameMathTol = 1e-12;
 
 // --- helpers ----------------------------------------------------------------------------
-
-// B rows of D inputs uniform in [−1, 1) and B one-hot labels of K classes, from one seed.
-struct Data {
-  Matrix x, t;
-};
-Data random_data(std::size_t B, std::size_t D, std::size_t K, std::uint64_t seed) {
-  Rng rng(seed);
-  Data data{Matrix(B, D), Matrix(B, K)};
-  for (std::size_t k = 0; k < data.x.size(); ++k) data.x.data()[k] = 2.0 * rng.uniform() - 1.0;
-  for (std::size_t b = 0; b < B; ++b) data.t(b, rng.below(K)) = 1.0;
-  return data;
-}
 
 // The gradient a layer's backward must return for upstream gradient dout, by central
 // differences: ∂/∂in of L(in) = Σ dout ⊙ forward(in), whose exact gradient is
@@ -71,44 +64,6 @@ Data random_data(std::size_t B, std::size_t D, std::size_t K, std::uint64_t seed
 // forward may read it through a reference (as Affine reads W and b).
 Matrix numerical_backward(const std::function<Matrix()>& forward, Matrix& in, const Matrix& dout) {
   return numerical_gradient([&](const Matrix&) { return sum(hadamard(dout, forward())); }, in);
-}
-
-// Expects a (rows x cols) matrix equal to `expected` entry by entry, within tol.
-void expect_matrix_near(const Matrix& actual, const Matrix& expected, double tol,
-                        const char* what) {
-  ASSERT_EQ(actual.shape(), expected.shape()) << what;
-  for (std::size_t i = 0; i < expected.rows(); ++i) {
-    for (std::size_t j = 0; j < expected.cols(); ++j) {
-      EXPECT_NEAR(actual(i, j), expected(i, j), tol) << what << " at (" << i << ", " << j << ")";
-    }
-  }
-}
-
-// The message of the std::invalid_argument that `call` throws; a test failure if it
-// throws nothing. (Any other exception, such as a stub's not_implemented, escapes and
-// fails the test with its own message.)
-template <class Call>
-std::string invalid_argument_message(Call call) {
-  try {
-    call();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected std::invalid_argument, but nothing was thrown";
-  return "";
-}
-
-bool mentions(const std::string& message, const std::string& word) {
-  return message.find(word) != std::string::npos;
-}
-
-// Expects relative_error(a, b) < tol (lesson 06's), naming the worst entry.
-void expect_relative_below(const Matrix& a, const Matrix& b, double tol, const char* what) {
-  ASSERT_EQ(a.shape(), b.shape()) << what;
-  const GradientDifference d = relative_error(a, b);
-  EXPECT_LT(d.relative_error, tol)
-      << what << ": worst at (" << d.worst_row << ", " << d.worst_col
-      << "): " << a(d.worst_row, d.worst_col) << " against " << b(d.worst_row, d.worst_col);
 }
 
 // --- MulLayer ---------------------------------------------------------------------------
@@ -227,8 +182,8 @@ TEST(ShoppingGraphTest, SameDigitsAsPython) {
 TEST(ReluTest, ForwardZeroesNegativesAndZero) {
   Relu relu;
   const Matrix out = relu.forward(Matrix{{-1, 0, 2}, {3, -0.5, 1e-300}});
-  expect_matrix_near(out, Matrix{{0, 0, 2}, {3, 0, 1e-300}}, 0.0, "out");
-  expect_matrix_near(relu.mask, Matrix{{0, 0, 1}, {1, 0, 1}}, 0.0, "mask");
+  EXPECT_MATRIX_NEAR(out, (Matrix{{0, 0, 2}, {3, 0, 1e-300}}), 0.0);
+  EXPECT_MATRIX_NEAR(relu.mask, (Matrix{{0, 0, 1}, {1, 0, 1}}), 0.0);
 }
 
 // The gradient passes where x > 0, as it is (a negative dout too), and stops where x ≤ 0,
@@ -237,7 +192,7 @@ TEST(ReluTest, BackwardBlocksWhereTheInputWasNotPositive) {
   Relu relu;
   relu.forward(Matrix{{-1, 0, 2}, {3, -0.5, 1e-300}});
   const Matrix dx = relu.backward(Matrix{{5, 6, -7}, {-8, 9, 10}});
-  expect_matrix_near(dx, Matrix{{0, 0, -7}, {-8, 0, 10}}, 0.0, "dx");
+  EXPECT_MATRIX_NEAR(dx, (Matrix{{0, 0, -7}, {-8, 0, 10}}), 0.0);
 }
 
 // backward agrees with central differences of forward (inputs away from the kink at 0).
@@ -249,7 +204,7 @@ TEST(ReluTest, BackwardMatchesNumericalDerivative) {
   const Matrix dx = relu.backward(dout);
   Relu probe;
   const Matrix numerical = numerical_backward([&] { return probe.forward(x); }, x, dout);
-  expect_matrix_near(dx, numerical, kCentralDiffTol, "dx");
+  EXPECT_MATRIX_NEAR(dx, numerical, kCentralDiffTol);
 }
 
 // A dout of another shape than the cached mask is refused, naming both shapes.
@@ -266,8 +221,8 @@ TEST(ReluTest, BackwardOfAnotherShapeThrows) {
 TEST(SigmoidTest, ForwardIsTheSigmoidAndCachesItsOutput) {
   Sigmoid s;
   const Matrix out = s.forward(Matrix{{0, std::log(3.0)}, {-std::log(3.0), 40}});
-  expect_matrix_near(out, Matrix{{0.5, 0.75}, {0.25, 1.0}}, kRoundingTol, "out");
-  expect_matrix_near(s.out, out, 0.0, "cached out");
+  EXPECT_MATRIX_NEAR(out, (Matrix{{0.5, 0.75}, {0.25, 1.0}}), kRoundingTol);
+  EXPECT_MATRIX_NEAR(s.out, out, 0.0);
 }
 
 // backward reads only the cached output: with out set to (1/2, 1/4, 9/10) by hand,
@@ -277,7 +232,7 @@ TEST(SigmoidTest, BackwardUsesTheCachedOutput) {
   Sigmoid s;
   s.out = Matrix{{0.5, 0.25, 0.9}};
   const Matrix dx = s.backward(Matrix{{1, 2, -1}});
-  expect_matrix_near(dx, Matrix{{0.25, 0.375, -0.09}}, kRoundingTol, "dx");
+  EXPECT_MATRIX_NEAR(dx, (Matrix{{0.25, 0.375, -0.09}}), kRoundingTol);
 }
 
 // backward agrees with central differences of forward on a batch.
@@ -289,7 +244,7 @@ TEST(SigmoidTest, BackwardMatchesNumericalDerivative) {
   const Matrix dx = s.backward(dout);
   Sigmoid probe;
   const Matrix numerical = numerical_backward([&] { return probe.forward(x); }, x, dout);
-  expect_matrix_near(dx, numerical, kCentralDiffTol, "dx");
+  EXPECT_MATRIX_NEAR(dx, numerical, kCentralDiffTol);
 }
 
 // A dout of another shape than the cached out is refused, naming both shapes.
@@ -317,8 +272,8 @@ TEST(AffineTest, ForwardIsXTimesWPlusBOnEveryRow) {
   Affine affine(c.W, c.b);
   const Matrix out = affine.forward(c.x);
   const Matrix expected = {{3.6, -0.7, 1.3}, {0.35, 0.925, -1.95}, {-1.4, -3.7, 7.3}};
-  expect_matrix_near(out, expected, kRoundingTol, "out");
-  expect_matrix_near(affine.x, c.x, 0.0, "cached x");
+  EXPECT_MATRIX_NEAR(out, expected, kRoundingTol);
+  EXPECT_MATRIX_NEAR(affine.x, c.x, 0.0);
 }
 
 // ∂L/∂b sums dout down the batch: (1,3) = (1 + 2 − 0.5, −1 + 0.25 + 1.5, 0.5 − 3 + 4).
@@ -328,7 +283,7 @@ TEST(AffineTest, BiasGradientSumsOverTheBatch) {
   Affine affine(c.W, c.b);
   affine.forward(c.x);
   affine.backward(c.dout);
-  expect_matrix_near(affine.db, Matrix{{2.5, 0.75, 1.5}}, kRoundingTol, "db");
+  EXPECT_MATRIX_NEAR(affine.db, (Matrix{{2.5, 0.75, 1.5}}), kRoundingTol);
 }
 
 // ∂L/∂W = xᵀ·dout (2,3) and ∂L/∂x = dout·Wᵀ (3,2), worked by hand.
@@ -338,10 +293,9 @@ TEST(AffineTest, WeightAndInputGradientsInClosedForm) {
   affine.forward(c.x);
   const Matrix dx = affine.backward(c.dout);
   // dW(d,h) = Σ_i x(i,d) dout(i,h)
-  expect_matrix_near(affine.dW, Matrix{{-2.5, 3.25, 15.5}, {4.0, -4.875, -8.5}}, kRoundingTol,
-                     "dW");
+  EXPECT_MATRIX_NEAR(affine.dW, (Matrix{{-2.5, 3.25, 15.5}, {4.0, -4.875, -8.5}}), kRoundingTol);
   // dx(i,d) = Σ_h dout(i,h) W(d,h)
-  expect_matrix_near(dx, Matrix{{2.5, 1.0}, {-5.25, 4.5625}, {6.25, -2.375}}, kRoundingTol, "dx");
+  EXPECT_MATRIX_NEAR(dx, (Matrix{{2.5, 1.0}, {-5.25, 4.5625}, {6.25, -2.375}}), kRoundingTol);
 }
 
 // All three gradients agree with central differences of forward: in x, in W and in b
@@ -353,9 +307,9 @@ TEST(AffineTest, BackwardMatchesNumericalDerivative) {
   const Matrix dx = affine.backward(c.dout);
   Affine probe(c.W, c.b);
   const auto forward = [&] { return probe.forward(c.x); };
-  expect_matrix_near(dx, numerical_backward(forward, c.x, c.dout), kCentralDiffTol, "dx");
-  expect_matrix_near(affine.dW, numerical_backward(forward, c.W, c.dout), kCentralDiffTol, "dW");
-  expect_matrix_near(affine.db, numerical_backward(forward, c.b, c.dout), kCentralDiffTol, "db");
+  EXPECT_MATRIX_NEAR(dx, numerical_backward(forward, c.x, c.dout), kCentralDiffTol);
+  EXPECT_MATRIX_NEAR(affine.dW, numerical_backward(forward, c.W, c.dout), kCentralDiffTol);
+  EXPECT_MATRIX_NEAR(affine.db, numerical_backward(forward, c.b, c.dout), kCentralDiffTol);
 }
 
 // An x without W's D rows of inputs is refused by the product, which names both shapes.
@@ -387,8 +341,8 @@ TEST(SoftmaxWithLossTest, ForwardIsTheMeanCrossEntropyOfTheSoftmax) {
   const Matrix t = {{1, 0}, {0, 1}};
   const double loss = last.forward(Matrix{{0, 0}, {std::log(3.0), 0}}, t);
   EXPECT_NEAR(loss, (-std::log(0.5 + 1e-7) - std::log(0.25 + 1e-7)) / 2, kRoundingTol);
-  expect_matrix_near(last.y, Matrix{{0.5, 0.5}, {0.75, 0.25}}, kRoundingTol, "cached y");
-  expect_matrix_near(last.t, t, 0.0, "cached t");
+  EXPECT_MATRIX_NEAR(last.y, (Matrix{{0.5, 0.5}, {0.75, 0.25}}), kRoundingTol);
+  EXPECT_MATRIX_NEAR(last.t, t, 0.0);
 }
 
 // Labels of another shape are lesson 05's error, passed on: cross_entropy_error names
@@ -402,13 +356,21 @@ TEST(SoftmaxWithLossTest, LabelsOfAnotherShapeThrow) {
   EXPECT_TRUE(mentions(message, "(1x2)") && mentions(message, "(1x3)")) << message;
 }
 
+// An empty batch has no mean loss: cross_entropy_error's error, passed on, not 0/0 = NaN.
+TEST(SoftmaxWithLossTest, EmptyBatchThrowsNamingCrossEntropyError) {
+  SoftmaxWithLoss last;
+  const std::string message =
+      invalid_argument_message([&] { last.forward(Matrix(0, 3), Matrix(0, 3)); });
+  EXPECT_TRUE(mentions(message, "cross_entropy_error")) << message;
+}
+
 // ∂L/∂x = (y − t)/B, the book's: ((1/2 − 1)/2, (1/2)/2) and ((3/4)/2, (1/4 − 1)/2).
 // Without the 1/B it is twice that; t − y has the wrong sign.
 TEST(SoftmaxWithLossTest, BackwardIsPredictionMinusTruthOverBatch) {
   SoftmaxWithLoss last;
   last.forward(Matrix{{0, 0}, {std::log(3.0), 0}}, Matrix{{1, 0}, {0, 1}});
   const Matrix dx = last.backward();
-  expect_matrix_near(dx, Matrix{{-0.25, 0.25}, {0.375, -0.375}}, kRoundingTol, "dx");
+  EXPECT_MATRIX_NEAR(dx, (Matrix{{-0.25, 0.25}, {0.375, -0.375}}), kRoundingTol);
 }
 
 // Where the true class gets almost nothing the book's formula still holds: scores (0, −s)
@@ -422,13 +384,12 @@ TEST(SoftmaxWithLossTest, BackwardIsTheBooksFormulaWhereTheTrueClassIsUnlikely) 
   last.forward(x, t);
   const Matrix dx = last.backward();
   const double p = 1e-6;
-  expect_matrix_near(dx, Matrix{{1 - p, p - 1}}, kRoundingTol, "dx");
+  EXPECT_MATRIX_NEAR(dx, (Matrix{{1 - p, p - 1}}), kRoundingTol);
   SoftmaxWithLoss probe;
   const Matrix numerical =
       numerical_gradient([&](const Matrix&) { return probe.forward(x, t); }, x);
   const double r = 10.0 / 11.0;
-  expect_matrix_near(numerical, Matrix{{r * (1 - p), r * (p - 1)}}, kCentralDiffTol,
-                     "central differences of forward");
+  EXPECT_MATRIX_NEAR(numerical, (Matrix{{r * (1 - p), r * (p - 1)}}), kCentralDiffTol);
 }
 
 // The same example 4 times: each row gets a quarter of the single example's gradient,
@@ -438,29 +399,19 @@ TEST(SoftmaxWithLossTest, BackwardDividesByTheBatchSize) {
   SoftmaxWithLoss single;
   single.forward(one_x, one_t);
   const Matrix one_dx = single.backward();
-  Matrix four_x(4, 3), four_t(4, 3);
-  for (std::size_t b = 0; b < 4; ++b) {
-    for (std::size_t k = 0; k < 3; ++k) {
-      four_x(b, k) = one_x(0, k);
-      four_t(b, k) = one_t(0, k);
-    }
-  }
+  const std::vector<std::size_t> four_times = {0, 0, 0, 0};
   SoftmaxWithLoss batch;
-  batch.forward(four_x, four_t);
+  batch.forward(gather_rows(one_x, four_times), gather_rows(one_t, four_times));
   const Matrix four_dx = batch.backward();
-  ASSERT_EQ(four_dx.shape(), four_x.shape());
-  for (std::size_t b = 0; b < 4; ++b) {
-    for (std::size_t k = 0; k < 3; ++k) {
-      EXPECT_NEAR(four_dx(b, k), one_dx(0, k) / 4, kRoundingTol) << "(" << b << ", " << k << ")";
-    }
-  }
+  ASSERT_EQ(four_dx.shape(), "(4x3)");
+  EXPECT_MATRIX_NEAR(four_dx, gather_rows(one_dx, four_times) * 0.25, kRoundingTol);
 }
 
 // dout multiplies the whole gradient: backward(2) is twice backward(1).
 TEST(SoftmaxWithLossTest, BackwardScalesByDout) {
   SoftmaxWithLoss last;
   last.forward(Matrix{{0.5, -0.5, 1.0}, {2.0, 0.0, -1.0}}, Matrix{{0, 1, 0}, {1, 0, 0}});
-  expect_matrix_near(last.backward(2.0), 2.0 * last.backward(1.0), kRoundingTol, "dx");
+  EXPECT_MATRIX_NEAR(last.backward(2.0), 2.0 * last.backward(1.0), kRoundingTol);
 }
 
 // backward agrees with central differences of the loss, up to the 1e-7 the book's formula
@@ -470,11 +421,13 @@ TEST(SoftmaxWithLossTest, BackwardMatchesNumericalDerivative) {
   const Matrix t = {{0, 1, 0}, {1, 0, 0}, {0, 0, 1}};
   SoftmaxWithLoss last;
   last.forward(x, t);
+  ASSERT_GT(smallest_true_class_probability(last.y, t), kSoftmaxTestSmallestP)
+      << "the tolerance assumes every true class has p > " << kSoftmaxTestSmallestP;
   const Matrix dx = last.backward();
   SoftmaxWithLoss probe;
   const Matrix numerical =
       numerical_gradient([&](const Matrix&) { return probe.forward(x, t); }, x);
-  expect_matrix_near(dx, numerical, kWithoutLogDeltaTol, "dx");
+  EXPECT_MATRIX_NEAR(dx, numerical, kWithoutLogDeltaTol);
 }
 
 // --- LayerNet ---------------------------------------------------------------------------
@@ -484,7 +437,7 @@ TEST(SoftmaxWithLossTest, BackwardMatchesNumericalDerivative) {
 // different shapes, so a gradient returned in the wrong field fails on its shape.
 struct SmallNet {
   LayerNet net{4, 5, 3, 1.0, 42};
-  Data data = random_data(3, 4, 3, 43);
+  RandomData data = random_data(3, 4, 3, 43, -1.0, 1.0);
   SmallNet() {
     net.params.b1 = Matrix{{0.1, -0.2, 0.3, -0.4, 0.5}};
     net.params.b2 = Matrix{{0.2, 0.0, -0.2}};
@@ -513,10 +466,10 @@ TEST(LayerNetTest, GradientEqualsLesson06sBackprop) {
   const SmallNet s;
   const TwoLayerParams layered = s.net.gradient(s.data.x, s.data.t);
   const TwoLayerParams formula = s.lesson06().gradient(s.data.x, s.data.t);
-  expect_relative_below(layered.W1, formula.W1, kSameMathTol, "W1");
-  expect_relative_below(layered.b1, formula.b1, kSameMathTol, "b1");
-  expect_relative_below(layered.W2, formula.W2, kSameMathTol, "W2");
-  expect_relative_below(layered.b2, formula.b2, kSameMathTol, "b2");
+  EXPECT_RELATIVE_GAP_BELOW(layered.W1, formula.W1, kSameMathTol);
+  EXPECT_RELATIVE_GAP_BELOW(layered.b1, formula.b1, kSameMathTol);
+  EXPECT_RELATIVE_GAP_BELOW(layered.W2, formula.W2, kSameMathTol);
+  EXPECT_RELATIVE_GAP_BELOW(layered.b2, formula.b2, kSameMathTol);
 }
 
 // Expects every parameter's relative error below kGradCheckTol.
@@ -531,6 +484,8 @@ void expect_check_passes(const GradientCheck& check) {
 // numerical gradient, parameter by parameter.
 TEST(LayerNetTest, GradientMatchesNumericalGradient) {
   SmallNet s;
+  ASSERT_GT(smallest_true_class_probability(s.net.predict(s.data.x), s.data.t), kSmallNetSmallestP)
+      << "the tolerance assumes every true class has p > " << kSmallNetSmallestP;
   expect_check_passes(gradient_check(s.net, s.data.x, s.data.t));
 }
 
@@ -544,7 +499,19 @@ TEST(LayerNetTest, GradientMatchesNumericalGradientOnMnist) {
       load_mnist_pair("data/mnist/train-images-idx3-ubyte", "data/mnist/train-labels-idx1-ubyte");
   const Batch batch = sample_batch(train_set, {0, 1, 2});
   LayerNet net(784, 10, 10, 0.01, 42);
+  ASSERT_GT(smallest_true_class_probability(net.predict(batch.x), batch.t), kMnistSmallestP)
+      << "the tolerance assumes every true class has p > " << kMnistSmallestP;
   expect_check_passes(gradient_check(net, batch.x, batch.t));
+}
+
+// An x without the net's D = 4 inputs reaches the first Affine's product, which names both
+// shapes: x (3x5) and W1 (4x5).
+TEST(LayerNetTest, InputOfAnotherWidthThrows) {
+  const SmallNet s;
+  const std::string message =
+      invalid_argument_message([&] { s.net.gradient(Matrix(3, 5), s.data.t); });
+  EXPECT_TRUE(mentions(message, "matmul")) << message;
+  EXPECT_TRUE(mentions(message, "(3x5)") && mentions(message, "(4x5)")) << message;
 }
 
 // Labels of another shape reach SoftmaxWithLoss::forward, whose cross_entropy_error says
@@ -580,10 +547,10 @@ TEST(LayerNetTest, TrainsLikeLesson07) {
   for (std::size_t i = 0; i < log_layered.losses.size(); ++i) {
     EXPECT_NEAR(log_layered.losses[i], log_plain.losses[i], kRoundingTol) << "iteration " << i + 1;
   }
-  expect_relative_below(layered.params.W1, plain.params.W1, kRoundingTol, "W1");
-  expect_relative_below(layered.params.b1, plain.params.b1, kRoundingTol, "b1");
-  expect_relative_below(layered.params.W2, plain.params.W2, kRoundingTol, "W2");
-  expect_relative_below(layered.params.b2, plain.params.b2, kRoundingTol, "b2");
+  EXPECT_RELATIVE_GAP_BELOW(layered.params.W1, plain.params.W1, kRoundingTol);
+  EXPECT_RELATIVE_GAP_BELOW(layered.params.b1, plain.params.b1, kRoundingTol);
+  EXPECT_RELATIVE_GAP_BELOW(layered.params.W2, plain.params.W2, kRoundingTol);
+  EXPECT_RELATIVE_GAP_BELOW(layered.params.b2, plain.params.b2, kRoundingTol);
 }
 
 }  // namespace

@@ -1,10 +1,5 @@
 // tests/common_matrix_test.cpp: the Matrix type every chapter computes with.
-#include "common/matrix.h"
-
 #include <gtest/gtest.h>
-
-#include "common/parallel.h"
-#include "common/random.h"
 
 #include <cmath>
 #include <sstream>
@@ -12,24 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "common/matrix.h"
+#include "common/parallel.h"
+#include "common/random.h"
+#include "tests/support/expect.h"
+
 namespace {
 
 // Sums and products of small integers and halves are exact in double.
 constexpr double kExactTol = 0.0;
-
-// Expects `call` to throw E with a message containing every piece of `pieces`.
-template <typename E, typename F>
-void ExpectThrowMentioning(F call, std::initializer_list<std::string> pieces) {
-  try {
-    call();
-    ADD_FAILURE() << "expected an exception";
-  } catch (const E& e) {
-    for (const auto& piece : pieces) {
-      EXPECT_NE(std::string(e.what()).find(piece), std::string::npos)
-          << "message: " << e.what() << "\nmissing: " << piece;
-    }
-  }
-}
 
 // A new matrix is zero-filled with the asked shape.
 TEST(MatrixTest, NewMatrixIsZeroFilled) {
@@ -52,15 +38,17 @@ TEST(MatrixTest, RowsOfValuesAreRowMajor) {
 
 // Ragged rows are refused, naming the row that differs.
 TEST(MatrixTest, RaggedRowsThrow) {
-  ExpectThrowMentioning<std::invalid_argument>([] { Matrix a = {{1, 2}, {3}}; },
-                                               {"row 1 has 1"});
+  const std::string message = invalid_argument_message([] { Matrix a = {{1, 2}, {3}}; });
+  EXPECT_TRUE(mentions(message, "row 1 has 1")) << message;
 }
 
 // The checked build catches an index outside the matrix and names it.
 TEST(MatrixTest, CheckedBuildCatchesOutOfRange) {
 #ifdef MATRIX_CHECKED
   Matrix a(2, 3);
-  ExpectThrowMentioning<std::out_of_range>([&] { a(2, 0) = 1.0; }, {"(2, 0)", "(2x3)"});
+  const std::string message = error_message<std::out_of_range>([&] { a(2, 0) = 1.0; });
+  EXPECT_TRUE(mentions(message, "(2, 0)")) << message;
+  EXPECT_TRUE(mentions(message, "(2x3)")) << message;
 #else
   GTEST_SKIP() << "index checks are on only in the checked (learner) build";
 #endif
@@ -81,8 +69,10 @@ TEST(MatmulTest, SmallProductByHand) {
 TEST(MatrixTest, FromValuesRowAfterRow) {
   const Matrix a(2, 3, std::vector<double>{1, 2, 3, 4, 5, 6});
   EXPECT_EQ(a, (Matrix{{1, 2, 3}, {4, 5, 6}}));
-  ExpectThrowMentioning<std::invalid_argument>(
-      [] { (void)Matrix(2, 3, std::vector<double>{1, 2, 3, 4, 5}); }, {"5 values", "(2x3)"});
+  const std::string message =
+      invalid_argument_message([] { (void)Matrix(2, 3, std::vector<double>{1, 2, 3, 4, 5}); });
+  EXPECT_TRUE(mentions(message, "5 values"));
+  EXPECT_TRUE(mentions(message, "(2x3)"));
 }
 
 // The product is not elementwise: a·a for a square a differs from hadamard(a, a).
@@ -95,11 +85,15 @@ TEST(MatmulTest, IsNotElementwise) {
 // A mismatch names both shapes and suggests what was probably meant.
 TEST(MatmulTest, MismatchNamesBothShapesAndAHint) {
   const Matrix a(2, 3), b(2, 3);
-  ExpectThrowMentioning<std::invalid_argument>([&] { (void)(a * b); },
-                                               {"(2x3)", "left.cols 3 != right.rows 2", "hadamard"});
+  const std::string same = invalid_argument_message([&] { (void)(a * b); });
+  EXPECT_TRUE(mentions(same, "(2x3)")) << same;
+  EXPECT_TRUE(mentions(same, "left.cols 3 != right.rows 2")) << same;
+  EXPECT_TRUE(mentions(same, "hadamard")) << same;
   const Matrix x(100, 784), d(100, 50);
-  ExpectThrowMentioning<std::invalid_argument>([&] { (void)matmul(x, d); },
-                                               {"(100x784)", "(100x50)", "transpose(a) * b"});
+  const std::string batch = invalid_argument_message([&] { (void)(x * d); });
+  EXPECT_TRUE(mentions(batch, "(100x784)")) << batch;
+  EXPECT_TRUE(mentions(batch, "(100x50)")) << batch;
+  EXPECT_TRUE(mentions(batch, "transpose(a) * b")) << batch;
 }
 
 // Transpose swaps indices, and twice is the identity.
@@ -137,10 +131,14 @@ TEST(ElementwiseTest, CompoundAssignmentsChangeTheLeftSide) {
 // Elementwise operations on different shapes throw; a (1,m) row gets the bias hint.
 TEST(ElementwiseTest, ShapeMismatchSuggestsAddRowVector) {
   const Matrix x(4, 3), b(1, 3);
-  ExpectThrowMentioning<std::invalid_argument>([&] { (void)(x + b); },
-                                               {"(4x3)", "(1x3)", "add_row_vector"});
-  ExpectThrowMentioning<std::invalid_argument>([&] { (void)hadamard(x, Matrix(3, 4)); },
-                                               {"hadamard", "(4x3)", "(3x4)"});
+  const std::string added = invalid_argument_message([&] { (void)(x + b); });
+  EXPECT_TRUE(mentions(added, "(4x3)")) << added;
+  EXPECT_TRUE(mentions(added, "(1x3)")) << added;
+  EXPECT_TRUE(mentions(added, "add_row_vector")) << added;
+  const std::string product = invalid_argument_message([&] { (void)hadamard(x, Matrix(3, 4)); });
+  EXPECT_TRUE(mentions(product, "hadamard")) << product;
+  EXPECT_TRUE(mentions(product, "(4x3)")) << product;
+  EXPECT_TRUE(mentions(product, "(3x4)")) << product;
 }
 
 // The bias row is added to every row.
@@ -152,8 +150,10 @@ TEST(AddRowVectorTest, AddsTheRowToEveryRow) {
 
 // A column where a row belongs is refused with the fix.
 TEST(AddRowVectorTest, ColumnInsteadOfRowThrows) {
-  ExpectThrowMentioning<std::invalid_argument>(
-      [] { (void)add_row_vector(Matrix(2, 3), Matrix(3, 1)); }, {"(1x3)", "transpose(row)"});
+  const std::string message =
+      invalid_argument_message([] { (void)add_row_vector(Matrix(2, 3), Matrix(3, 1)); });
+  EXPECT_TRUE(mentions(message, "(1x3)")) << message;
+  EXPECT_TRUE(mentions(message, "transpose(row)")) << message;
 }
 
 // Sums over everything, along rows and down columns.
@@ -211,16 +211,6 @@ Matrix textbook_product(const Matrix& a, const Matrix& b) {
   return c;
 }
 
-// (rows, cols) of N(0,1) draws with about `zeros` of them set to exactly 0, as the blank
-// pixels of a digit are.
-Matrix with_zeros(std::size_t rows, std::size_t cols, double zeros, std::uint64_t seed) {
-  Rng rng(seed);
-  Matrix m = randn(rows, cols, rng);
-  for (std::size_t k = 0; k < m.size(); ++k)
-    if (rng.uniform() < zeros) m.data()[k] = 0.0;
-  return m;
-}
-
 // The widths the product's kernel treats apart: narrower than its 8 lanes, whole lanes,
 // a tail of the row's last 8 columns, one tile of 64 columns, and a second tile of 1 to 7.
 const std::size_t kKernelWidths[] = {1, 2, 7, 8, 9, 16, 50, 63, 64, 65, 71, 72, 130};
@@ -231,7 +221,7 @@ const std::size_t kKernelWidths[] = {1, 2, 7, 8, 9, 16, 50, 63, 64, 65, 71, 72, 
 TEST(MatmulTest, EqualsTheTextbookLoopBitForBit) {
   for (std::size_t k : {1, 3, 4, 5, 8, 13, 17, 64}) {
     for (std::size_t m : kKernelWidths) {
-      const Matrix a = with_zeros(6, k, 0.6, 10 * k + m), b = with_zeros(k, m, 0.0, k + m);
+      const Matrix a = sparse_random(6, k, 0.6, 10 * k + m), b = sparse_random(k, m, 0.0, k + m);
       EXPECT_EQ(a * b, textbook_product(a, b)) << "k = " << k << ", m = " << m;
     }
   }
@@ -240,7 +230,7 @@ TEST(MatmulTest, EqualsTheTextbookLoopBitForBit) {
 // A product big enough to be shared between threads gives the same bits on 1, 2 and 3
 // threads: each row of the result is one thread's, computed the same way.
 TEST(MatmulTest, ResultDoesNotDependOnTheThreadCount) {
-  const Matrix a = with_zeros(257, 300, 0.8, 1), b = with_zeros(300, 50, 0.0, 2);
+  const Matrix a = sparse_random(257, 300, 0.8, 1), b = sparse_random(300, 50, 0.0, 2);
   const std::size_t before = parallel_threads();
   set_parallel_threads(1);
   const Matrix one = a * b;
@@ -258,8 +248,8 @@ TEST(MatmulTest, ResultDoesNotDependOnTheThreadCount) {
 // so do a * transpose(b) and transpose(a) * transpose(b).
 TEST(TransposeTest, ProductsWithTheViewEqualProductsWithTheCopy) {
   for (std::size_t m : kKernelWidths) {
-    const Matrix x = with_zeros(100, 30, 0.8, 3 + m), d = with_zeros(100, m, 0.0, 4 + m);
-    const Matrix w = with_zeros(9, m, 0.0, 5 + m), v = with_zeros(30, 9, 0.0, 6 + m);
+    const Matrix x = sparse_random(100, 30, 0.8, 3 + m), d = sparse_random(100, m, 0.0, 4 + m);
+    const Matrix w = sparse_random(9, m, 0.0, 5 + m), v = sparse_random(30, 9, 0.0, 6 + m);
     const Matrix xt = transpose(x), wt = transpose(w), vt = transpose(v);
     EXPECT_EQ(transpose(x) * d, textbook_product(xt, d)) << "m = " << m;
     EXPECT_EQ(d * transpose(w), textbook_product(d, wt)) << "m = " << m;
@@ -270,7 +260,7 @@ TEST(TransposeTest, ProductsWithTheViewEqualProductsWithTheCopy) {
 // A product with a transposed factor, big enough to be shared between threads, gives the
 // same bits on 1, 2 and 3 threads: each thread adds the terms of its own rows of the result.
 TEST(TransposeTest, ResultDoesNotDependOnTheThreadCount) {
-  const Matrix x = with_zeros(300, 257, 0.8, 7), d = with_zeros(300, 50, 0.0, 8);
+  const Matrix x = sparse_random(300, 257, 0.8, 7), d = sparse_random(300, 50, 0.0, 8);
   const std::size_t before = parallel_threads();
   std::vector<Matrix> results;
   for (std::size_t threads : {1, 2, 3}) {
@@ -290,8 +280,10 @@ TEST(TransposeTest, ViewHasTheTransposedShape) {
   EXPECT_EQ(view.rows(), 784u);
   EXPECT_EQ(view.cols(), 100u);
   EXPECT_EQ(view.shape(), "(784x100)");
-  ExpectThrowMentioning<std::invalid_argument>([&] { (void)(transpose(x) * d); },
-                                               {"(784x100)", "(50x100)", "left.cols 100"});
+  const std::string message = invalid_argument_message([&] { (void)(transpose(x) * d); });
+  EXPECT_TRUE(mentions(message, "(784x100)")) << message;
+  EXPECT_TRUE(mentions(message, "(50x100)")) << message;
+  EXPECT_TRUE(mentions(message, "left.cols 100")) << message;
 }
 
 // ---- gather_rows, row_range ----
@@ -305,8 +297,12 @@ TEST(GatherRowsTest, PicksRowsInOrderWithRepeats) {
 
 // An index past the last row is refused in every build, naming it.
 TEST(GatherRowsTest, IndexOutsideThrows) {
-  ExpectThrowMentioning<std::out_of_range>([] { (void)gather_rows(Matrix(3, 2), {0, 3}); },
-                                           {"index 3", "position 1", "(3x2)"});
+  const std::string message = error_message<std::out_of_range>([] {
+    (void)gather_rows(Matrix(3, 2), {0, 3});
+  });
+  EXPECT_TRUE(mentions(message, "index 3")) << message;
+  EXPECT_TRUE(mentions(message, "position 1")) << message;
+  EXPECT_TRUE(mentions(message, "(3x2)")) << message;
 }
 
 // Rows begin … end−1, numpy's a[1:3]; a range past the end is refused.

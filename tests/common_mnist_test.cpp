@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/mnist.h"
+#include "tests/support/expect.h"
 
 namespace fs = std::filesystem;
 
@@ -54,24 +55,6 @@ std::string labels_file(const std::vector<unsigned char>& labels) {
   append_u32(bytes, static_cast<std::uint32_t>(labels.size()));
   append_bytes(bytes, labels);
   return bytes;
-}
-
-// The what() of the data_error that f throws; a test failure if f throws nothing.
-template <class F>
-std::string data_error_message(F f) {
-  try {
-    f();
-  } catch (const data_error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a data_error, but nothing was thrown";
-  return "";
-}
-
-testing::AssertionResult Contains(const std::string& text, const std::string& part) {
-  if (text.find(part) != std::string::npos) return testing::AssertionSuccess();
-  return testing::AssertionFailure()
-         << "the message\n  " << text << "\ndoes not contain\n  " << part;
 }
 
 testing::AssertionResult EndsWithHint(const std::string& text) {
@@ -119,15 +102,15 @@ class LoadMnistTest : public TempDirTest {};
 // A path that does not exist is named, with the reason.
 TEST_F(ReadIdxImagesTest, MissingFileIsNamed) {
   const std::string file = path("no-such-file");
-  const std::string message = data_error_message([&] { read_idx_images(file); });
-  EXPECT_TRUE(Contains(message, "read_idx_images: " + file + ": no such file"));
+  const std::string message = error_message<data_error>([&] { read_idx_images(file); });
+  EXPECT_TRUE(mentions(message, "read_idx_images: " + file + ": no such file")) << message;
   EXPECT_TRUE(EndsWithHint(message));
 }
 
 // A directory is not mistaken for a file.
 TEST_F(ReadIdxImagesTest, DirectoryIsRejected) {
-  const std::string message = data_error_message([&] { read_idx_images(dir_.string()); });
-  EXPECT_TRUE(Contains(message, dir_.string() + ": is a directory"));
+  const std::string message = error_message<data_error>([&] { read_idx_images(dir_.string()); });
+  EXPECT_TRUE(mentions(message, dir_.string() + ": is a directory")) << message;
   EXPECT_TRUE(EndsWithHint(message));
 }
 
@@ -138,24 +121,26 @@ TEST_F(ReadIdxImagesTest, UnreadableFileIsRejected) {
   if (std::ifstream(file).is_open()) {
     GTEST_SKIP() << "this user (root?) can read a file without read permission";
   }
-  const std::string message = data_error_message([&] { read_idx_images(file); });
-  EXPECT_TRUE(Contains(message, file + ": cannot be opened"));
+  const std::string message = error_message<data_error>([&] { read_idx_images(file); });
+  EXPECT_TRUE(mentions(message, file + ": cannot be opened")) << message;
   EXPECT_TRUE(EndsWithHint(message));
 }
 
 // An empty file is too short for the 16-byte header.
 TEST_F(ReadIdxImagesTest, EmptyFileIsTooShortForTheHeader) {
   const std::string file = write("empty", "");
-  const std::string message = data_error_message([&] { read_idx_images(file); });
-  EXPECT_TRUE(Contains(message, file + ": file is 0 bytes, too short for the 16-byte header"));
+  const std::string message = error_message<data_error>([&] { read_idx_images(file); });
+  EXPECT_TRUE(mentions(message, file + ": file is 0 bytes, too short for the 16-byte header"))
+      << message;
   EXPECT_TRUE(EndsWithHint(message));
 }
 
 // A file cut inside the header says how long it is.
 TEST_F(ReadIdxImagesTest, TruncatedHeaderIsTooShort) {
   const std::string file = write("short", images_file(1, 1, 1, {}).substr(0, 10));
-  const std::string message = data_error_message([&] { read_idx_images(file); });
-  EXPECT_TRUE(Contains(message, file + ": file is 10 bytes, too short for the 16-byte header"));
+  const std::string message = error_message<data_error>([&] { read_idx_images(file); });
+  EXPECT_TRUE(mentions(message, file + ": file is 10 bytes, too short for the 16-byte header"))
+      << message;
 }
 
 // A file cut inside the pixels gives both sizes, with thousands separators.
@@ -163,32 +148,34 @@ TEST_F(ReadIdxImagesTest, TruncatedBodyGivesBothSizes) {
   // 1,000 images of 28x28 promise 16 + 784,000 bytes; 1,218 pixel bytes make 1,234.
   const std::string file =
       write("cut", images_file(1000, 28, 28, std::vector<unsigned char>(1218)));
-  const std::string message = data_error_message([&] { read_idx_images(file); });
-  EXPECT_TRUE(Contains(message, "read_idx_images: " + file +
-                                    ": file is 1,234 bytes, header promises 784,016. " + kHint));
+  const std::string message = error_message<data_error>([&] { read_idx_images(file); });
+  EXPECT_TRUE(mentions(message, "read_idx_images: " + file +
+                                    ": file is 1,234 bytes, header promises 784,016. " + kHint))
+      << message;
 }
 
 // Bytes after the promised body are an error too, not silently ignored.
 TEST_F(ReadIdxImagesTest, ExtraBytesAreRejected) {
   // 2 images of 2x2 promise 16 + 8 = 24 bytes; one more makes 25.
   const std::string file = write("long", images_file(2, 2, 2, std::vector<unsigned char>(9)));
-  const std::string message = data_error_message([&] { read_idx_images(file); });
-  EXPECT_TRUE(Contains(message, file + ": file is 25 bytes, header promises 24"));
+  const std::string message = error_message<data_error>([&] { read_idx_images(file); });
+  EXPECT_TRUE(mentions(message, file + ": file is 25 bytes, header promises 24")) << message;
 }
 
 // A foreign magic number is shown beside the expected one.
 TEST_F(ReadIdxImagesTest, WrongMagicShowsFoundAndExpected) {
   const std::string file = write("odd", images_file(1, 1, 1, {0}, 0x12345678));
-  const std::string message = data_error_message([&] { read_idx_images(file); });
-  EXPECT_TRUE(Contains(message, file + ": magic number is 305419896 (0x12345678), expected 2051"));
+  const std::string message = error_message<data_error>([&] { read_idx_images(file); });
+  EXPECT_TRUE(mentions(message, file + ": magic number is 305419896 (0x12345678), expected 2051"))
+      << message;
 }
 
 // A labels file passed by mistake is recognised as one.
 TEST_F(ReadIdxImagesTest, LabelsFileIsRecognised) {
   const std::string file = write("labels", labels_file({1, 2, 3, 4, 5, 6, 7, 8, 9}));
-  const std::string message = data_error_message([&] { read_idx_images(file); });
-  EXPECT_TRUE(Contains(message, "magic number is 2049"));
-  EXPECT_TRUE(Contains(message, "this looks like a labels file"));
+  const std::string message = error_message<data_error>([&] { read_idx_images(file); });
+  EXPECT_TRUE(mentions(message, "magic number is 2049")) << message;
+  EXPECT_TRUE(mentions(message, "this looks like a labels file")) << message;
 }
 
 // A .gz saved without unpacking it is recognised by gzip's first two bytes, 1f 8b.
@@ -196,37 +183,38 @@ TEST_F(ReadIdxImagesTest, GzipFileIsRecognised) {
   std::string gzip_start = {'\x1f', '\x8b', '\x08', '\x08'};
   gzip_start += std::string(12, '\0');
   const std::string file = write("images.gz", gzip_start);
-  const std::string message = data_error_message([&] { read_idx_images(file); });
-  EXPECT_TRUE(Contains(message, "this looks like a gzip file"));
+  const std::string message = error_message<data_error>([&] { read_idx_images(file); });
+  EXPECT_TRUE(mentions(message, "this looks like a gzip file")) << message;
 }
 
 // Zero images is a broken header, not an empty data set.
 TEST_F(ReadIdxImagesTest, ZeroCountIsRejected) {
   const std::string file = write("zero-count", images_file(0, 28, 28, {}));
-  const std::string message = data_error_message([&] { read_idx_images(file); });
-  EXPECT_TRUE(Contains(message, file + ": image count is 0"));
+  const std::string message = error_message<data_error>([&] { read_idx_images(file); });
+  EXPECT_TRUE(mentions(message, file + ": image count is 0")) << message;
 }
 
 // Images with zero rows are a broken header.
 TEST_F(ReadIdxImagesTest, ZeroRowsIsRejected) {
   const std::string file = write("zero-rows", images_file(1, 0, 28, {}));
-  const std::string message = data_error_message([&] { read_idx_images(file); });
-  EXPECT_TRUE(Contains(message, file + ": rows per image is 0"));
+  const std::string message = error_message<data_error>([&] { read_idx_images(file); });
+  EXPECT_TRUE(mentions(message, file + ": rows per image is 0")) << message;
 }
 
 // A count of 2³² − 1 is caught by the size check before anything that large is allocated.
 TEST_F(ReadIdxImagesTest, AbsurdCountFailsBeforeAllocating) {
   // 16 + 4,294,967,295 · 784 = 3,367,254,359,296 bytes promised: 25 TB of doubles if believed.
   const std::string file = write("huge", images_file(0xFFFFFFFF, 28, 28, {1, 2, 3}));
-  const std::string message = data_error_message([&] { read_idx_images(file); });
-  EXPECT_TRUE(Contains(message, file + ": file is 19 bytes, header promises 3,367,254,359,296"));
+  const std::string message = error_message<data_error>([&] { read_idx_images(file); });
+  EXPECT_TRUE(mentions(message, file + ": file is 19 bytes, header promises 3,367,254,359,296"))
+      << message;
 }
 
 // An image side of 2³² − 1 pixels is rejected as absurd, by name.
 TEST_F(ReadIdxImagesTest, AbsurdSideIsRejected) {
   const std::string file = write("wide", images_file(0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, {}));
-  const std::string message = data_error_message([&] { read_idx_images(file); });
-  EXPECT_TRUE(Contains(message, file + ": rows per image is 4,294,967,295"));
+  const std::string message = error_message<data_error>([&] { read_idx_images(file); });
+  EXPECT_TRUE(mentions(message, file + ": rows per image is 4,294,967,295")) << message;
 }
 
 // ---- read_idx_images: valid files ----
@@ -259,38 +247,39 @@ TEST_F(ReadIdxLabelsTest, ReadsLabelsBack) {
 // A label outside 0..9 is named by its index and value.
 TEST_F(ReadIdxLabelsTest, LabelTenIsRejected) {
   const std::string file = write("labels", labels_file({1, 2, 10}));
-  const std::string message = data_error_message([&] { read_idx_labels(file); });
-  EXPECT_TRUE(Contains(message, "read_idx_labels: " + file + ": label at index 2 is 10"));
+  const std::string message = error_message<data_error>([&] { read_idx_labels(file); });
+  EXPECT_TRUE(mentions(message, "read_idx_labels: " + file + ": label at index 2 is 10"))
+      << message;
   EXPECT_TRUE(EndsWithHint(message));
 }
 
 // An images file passed by mistake is recognised as one.
 TEST_F(ReadIdxLabelsTest, ImagesFileIsRecognised) {
   const std::string file = write("images", images_file(1, 1, 1, {0}));
-  const std::string message = data_error_message([&] { read_idx_labels(file); });
-  EXPECT_TRUE(Contains(message, "magic number is 2051"));
-  EXPECT_TRUE(Contains(message, "this looks like an images file"));
+  const std::string message = error_message<data_error>([&] { read_idx_labels(file); });
+  EXPECT_TRUE(mentions(message, "magic number is 2051")) << message;
+  EXPECT_TRUE(mentions(message, "this looks like an images file")) << message;
 }
 
 // A labels file cut short gives both sizes.
 TEST_F(ReadIdxLabelsTest, TruncatedBodyGivesBothSizes) {
   const std::string file = write("cut", labels_file({1, 2, 3, 4}).substr(0, 10));
-  const std::string message = data_error_message([&] { read_idx_labels(file); });
-  EXPECT_TRUE(Contains(message, file + ": file is 10 bytes, header promises 12"));
+  const std::string message = error_message<data_error>([&] { read_idx_labels(file); });
+  EXPECT_TRUE(mentions(message, file + ": file is 10 bytes, header promises 12")) << message;
 }
 
 // Zero labels is a broken header.
 TEST_F(ReadIdxLabelsTest, ZeroCountIsRejected) {
   const std::string file = write("zero", labels_file({}));
-  const std::string message = data_error_message([&] { read_idx_labels(file); });
-  EXPECT_TRUE(Contains(message, file + ": label count is 0"));
+  const std::string message = error_message<data_error>([&] { read_idx_labels(file); });
+  EXPECT_TRUE(mentions(message, file + ": label count is 0")) << message;
 }
 
 // A missing labels file is named.
 TEST_F(ReadIdxLabelsTest, MissingFileIsNamed) {
   const std::string file = path("absent");
-  const std::string message = data_error_message([&] { read_idx_labels(file); });
-  EXPECT_TRUE(Contains(message, "read_idx_labels: " + file + ": no such file"));
+  const std::string message = error_message<data_error>([&] { read_idx_labels(file); });
+  EXPECT_TRUE(mentions(message, "read_idx_labels: " + file + ": no such file")) << message;
 }
 
 // ---- parse_idx_images, parse_idx_labels: the same checks on bytes in memory ----
@@ -307,26 +296,28 @@ TEST(ParseIdxImagesTest, ParsesLikeTheFileReader) {
 // A broken header is named by the name given, with the hint.
 TEST(ParseIdxImagesTest, TruncatedBodyIsNamed) {
   const std::string bytes = images_file(1000, 28, 28, std::vector<unsigned char>(1218));
-  const std::string message = data_error_message([&] { parse_idx_images(bytes, "mem"); });
+  const std::string message = error_message<data_error>([&] { parse_idx_images(bytes, "mem"); });
   EXPECT_TRUE(
-      Contains(message, "parse_idx_images: mem: file is 1,234 bytes, header promises 784,016"));
+      mentions(message, "parse_idx_images: mem: file is 1,234 bytes, header promises 784,016"))
+      << message;
   EXPECT_TRUE(EndsWithHint(message));
 }
 
 // Fewer bytes than a header are refused without reading past them.
 TEST(ParseIdxImagesTest, ShortInputIsTooShortForTheHeader) {
   const std::string bytes = images_file(1, 1, 1, {0}).substr(0, 3);
-  const std::string message = data_error_message([&] { parse_idx_images(bytes, "mem"); });
-  EXPECT_TRUE(Contains(message, "mem: file is 3 bytes, too short for the 16-byte header"));
+  const std::string message = error_message<data_error>([&] { parse_idx_images(bytes, "mem"); });
+  EXPECT_TRUE(mentions(message, "mem: file is 3 bytes, too short for the 16-byte header"))
+      << message;
 }
 
 // Labels parse back in order; a label that is no digit is named by its index.
 TEST(ParseIdxLabelsTest, ChecksEachLabel) {
   EXPECT_EQ(parse_idx_labels(labels_file({5, 0, 4}), "mem"), (std::vector<std::size_t>{5, 0, 4}));
-  const std::string message = data_error_message([&] {
+  const std::string message = error_message<data_error>([&] {
     parse_idx_labels(labels_file({1, 12}), "mem");
   });
-  EXPECT_TRUE(Contains(message, "parse_idx_labels: mem: label at index 1 is 12"));
+  EXPECT_TRUE(mentions(message, "parse_idx_labels: mem: label at index 1 is 12")) << message;
   EXPECT_TRUE(EndsWithHint(message));
 }
 
@@ -348,8 +339,9 @@ TEST_F(LoadMnistPairTest, PairsImagesWithLabels) {
 TEST_F(LoadMnistPairTest, CountMismatchNamesBothFiles) {
   const std::string images = write("images", images_file(2, 1, 1, {0, 0}));
   const std::string labels = write("labels", labels_file({1, 2, 3}));
-  const std::string message = data_error_message([&] { load_mnist_pair(images, labels); });
-  EXPECT_TRUE(Contains(message, images + " has 2 images but " + labels + " has 3 labels"));
+  const std::string message = error_message<data_error>([&] { load_mnist_pair(images, labels); });
+  EXPECT_TRUE(mentions(message, images + " has 2 images but " + labels + " has 3 labels"))
+      << message;
   EXPECT_TRUE(EndsWithHint(message));
 }
 
@@ -370,16 +362,18 @@ TEST_F(LoadMnistTest, TestImagesOfAnotherSizeNameBothFiles) {
   write("train-labels-idx1-ubyte", labels_file({1}));
   write("t10k-images-idx3-ubyte", images_file(1, 1, 2, {0, 0}));
   write("t10k-labels-idx1-ubyte", labels_file({4}));
-  const std::string message = data_error_message([&] { load_mnist(dir_.string()); });
-  EXPECT_TRUE(Contains(message, path("t10k-images-idx3-ubyte") + " holds images of 1x2 pixels, but " +
-                                    path("train-images-idx3-ubyte") + " holds 2x2"));
+  const std::string message = error_message<data_error>([&] { load_mnist(dir_.string()); });
+  EXPECT_TRUE(mentions(message, path("t10k-images-idx3-ubyte") +
+                                    " holds images of 1x2 pixels, but " +
+                                    path("train-images-idx3-ubyte") + " holds 2x2"))
+      << message;
   EXPECT_TRUE(EndsWithHint(message));
 }
 
 // A directory without the files names the first file it looked for.
 TEST_F(LoadMnistTest, EmptyDirectoryNamesTheMissingFile) {
-  const std::string message = data_error_message([&] { load_mnist(dir_.string()); });
-  EXPECT_TRUE(Contains(message, path("train-images-idx3-ubyte") + ": no such file"));
+  const std::string message = error_message<data_error>([&] { load_mnist(dir_.string()); });
+  EXPECT_TRUE(mentions(message, path("train-images-idx3-ubyte") + ": no such file")) << message;
   EXPECT_TRUE(EndsWithHint(message));
 }
 

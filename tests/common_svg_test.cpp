@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/svg.h"
+#include "tests/support/expect.h"
 
 namespace {
 
@@ -174,12 +175,9 @@ TEST(WriteSvgTest, PathUnderAFileThrowsNamingIt) {
   const fs::path file = fresh_dir("under_file") / "file.txt";
   std::ofstream(file) << "not a folder";
   const std::string path = (file / "sub" / "plot.svg").string();
-  try {
-    write_svg(sample_plot(), path);
-    FAIL() << "no exception";
-  } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
-  }
+  const std::string message =
+      error_message<std::runtime_error>([&] { write_svg(sample_plot(), path); });
+  EXPECT_TRUE(mentions(message, path)) << message;
 }
 
 // x and y of different lengths are an error, not a silent truncation.

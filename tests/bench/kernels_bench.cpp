@@ -51,9 +51,7 @@ Data& data() {
 // A (rows, cols) matrix of 0.01·N(0,1) draws, like the trained net's weights' scale.
 Matrix weights(std::size_t rows, std::size_t cols, std::uint64_t seed) {
   Rng rng(seed);
-  Matrix m(rows, cols);
-  for (std::size_t k = 0; k < m.size(); ++k) m.data()[k] = 0.01 * rng.normal();
-  return m;
+  return 0.01 * randn(rows, cols, rng);
 }
 
 // x (B,D) · W1 (D,H): the forward product.
@@ -61,7 +59,7 @@ void BM_Forward_plain(benchmark::State& state) {
   data();  // loaded before the clock starts
   const Matrix w = weights(784, kH, 1);
   std::size_t k = 0;
-  for (auto _ : state) benchmark::DoNotOptimize(matmul(data().dense[k++ % 16].x, w));
+  for (auto _ : state) benchmark::DoNotOptimize(data().dense[k++ % 16].x * w);
 }
 void BM_Forward_sparse_times(benchmark::State& state) {
   data();  // loaded before the clock starts
@@ -91,7 +89,7 @@ void BM_Gradient_plain(benchmark::State& state) {
   std::size_t k = 0;
   for (auto _ : state) {
     const Matrix xt = transpose(data().dense[k++ % 16].x);
-    benchmark::DoNotOptimize(matmul(xt, d));
+    benchmark::DoNotOptimize(xt * d);
   }
 }
 void BM_Gradient_sparse_transposed_times(benchmark::State& state) {
@@ -217,12 +215,7 @@ void BM_Evaluation_FastNet(benchmark::State& state) {
 // One numerical gradient of chapter 7's --gradient numerical net: 784-10-10, 10 images.
 Batch ten_images() {
   const Batch& b = data().dense[0];
-  Batch ten{Matrix(10, 784), Matrix(10, kK)};
-  for (std::size_t i = 0; i < 10; ++i) {
-    for (std::size_t p = 0; p < 784; ++p) ten.x(i, p) = b.x(i, p);
-    for (std::size_t c = 0; c < kK; ++c) ten.t(i, c) = b.t(i, c);
-  }
-  return ten;
+  return {row_range(b.x, 0, 10), row_range(b.t, 0, 10)};
 }
 void BM_NumericalGradient_plain(benchmark::State& state) {
   data();  // loaded before the clock starts
