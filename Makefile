@@ -19,9 +19,9 @@ WARNINGS := -Wall -Wextra -Wpedantic
 CPPFLAGS := -I.
 # -ffp-contract=off: no fused multiply-add, so results do not depend on the CPU.
 learner_CXXFLAGS   := -O1 -g -ffp-contract=off -DMATRIX_CHECKED -D_GLIBCXX_ASSERTIONS
-# common/ is not yours to debug, and its matmul carries chapter 7's training test: it is
-# optimised fully even in the checked build (index checks stay on), which keeps
-# make check CH=07 near 3 s. Vectorising changes no result (no FMA, no reassociation).
+# common/ is not yours to debug, and its matrix product carries lesson 07's training
+# test: it is optimised fully even in the checked build (index checks stay on), which
+# keeps make check CH=07 near 3 s. Vectorising changes no result (no FMA, no reassociation).
 learner_common_CXXFLAGS := -O3 -march=native -Wno-restrict
 # The tests' own code only builds inputs and compares, and the runner (tests/support)
 # only reports: unoptimised, they compile in half the time, which the first make check

@@ -96,7 +96,7 @@ TEST(SparseRowsTest, MoreColumnsThanSixteenBitsThrows) {
 
 // x·W1 with the zeros skipped equals x * W1 bit for bit, at the training's shapes:
 // the skipped terms are ±0, the others added in the same order.
-TEST(SparseTimesTest, MatchesMatmulBitForBit) {
+TEST(SparseTimesTest, MatchesTheProductBitForBit) {
   const Matrix x = sparse_random(100, 784, 0.81, 4);
   const Matrix w = dense_random(784, 50, 5);
   Matrix out;
@@ -139,7 +139,7 @@ TEST(SparseTimesTest, ShapeMismatchNamesBothShapes) {
 
 // xᵀ·δ without making xᵀ equals transpose(x) * δ bit for bit, at the shapes of
 // ∂L/∂W1 in training.
-TEST(SparseTransposedTimesTest, MatchesTransposeMatmulBitForBit) {
+TEST(SparseTransposedTimesTest, MatchesTheTransposedProductBitForBit) {
   const Matrix x = sparse_random(100, 784, 0.81, 12);
   const Matrix delta = dense_random(100, 50, 13);
   Matrix g;
@@ -209,7 +209,7 @@ void expect_float_product(const Matrix& got, const Matrix& x, const Matrix& w) {
 }
 
 // x·W1 in float is the exact product up to float rounding, at the training's shapes.
-TEST(LanesTimesTest, MatchesMatmulUpToFloatRounding) {
+TEST(LanesTimesTest, MatchesTheProductUpToFloatRounding) {
   const Matrix x = sparse_random(100, 784, 0.81, 20), w = dense_random(784, 50, 21);
   PaddedRows out(100, 50);
   lanes_times(to_floats(sparse_rows(x)), PaddedRows::from_matrix(w), out, 0, 100);
@@ -287,7 +287,7 @@ Matrix fma_add_transposed_times(const Matrix& g, const Matrix& x, const Matrix& 
 
 // Added into a g of zeros, ∂L/∂W1 in float is the exact product up to float rounding, at
 // the training's shapes.
-TEST(LanesTransposedTimesTest, IntoZerosMatchesTransposeMatmulUpToFloatRounding) {
+TEST(LanesTransposedTimesTest, IntoZerosMatchesTheTransposedProductUpToFloatRounding) {
   const Matrix x = sparse_random(100, 784, 0.81, 30), d = dense_random(100, 50, 31);
   PaddedRows g(784, 50);
   lanes_transposed_times(to_floats(sparse_rows(x)), PaddedRows::from_matrix(d), g, 0, 784);

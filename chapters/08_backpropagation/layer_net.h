@@ -29,7 +29,8 @@ class LayerNet : public TwoLayerNet {
   //             into ∂L/∂in, starting from ∂L/∂L = 1
   // then ∂L/∂W1, ∂L/∂b1 from Affine1 and ∂L/∂W2, ∂L/∂b2 from Affine2. Equal, to rounding,
   // to lesson 06's TwoLayerNet::gradient on the same parameters.
-  // Throws what the layers throw: an x that is not (B,D) gives matmul's message, a t that
-  // is not (B,K) cross_entropy_error's (from SoftmaxWithLoss::forward).
+  // Throws what the layers throw: an x that is not (B,D) gives the product's message
+  // ("matmul: ..."), a t that is not (B,K) cross_entropy_error's (from
+  // SoftmaxWithLoss::forward).
   TwoLayerParams gradient(const Matrix& x, const Matrix& t) const override;
 };

@@ -93,15 +93,15 @@ struct Affine {
 
   // out = x · W + b    x (B,D) · W (D,H) + b (1,H) → (B,H), b added to every row.
   // Caches x: ∂out/∂W needs it. An x without D columns throws std::invalid_argument from
-  // the product (matmul names both shapes).
+  // the product (its message, "matmul: ...", names both shapes).
   Matrix forward(const Matrix& x);
   // With dout = ∂L/∂out (B,H):
   //   ∂L/∂x = dout · Wᵀ         (B,H)·(H,D) → (B,D)   returned
   //   ∂L/∂W = xᵀ · dout         (D,B)·(B,H) → (D,H)   stored in dW
   //   ∂L/∂b = Σ_i dout(i, :)    (1,H), a sum down the batch   stored in db
   // b is added to every one of the B rows, so each row's gradient reaches it: they add up.
-  // A dout that is not (B,H) throws std::invalid_argument from a product (matmul names
-  // both shapes).
+  // A dout that is not (B,H) throws std::invalid_argument from a product (its message,
+  // "matmul: ...", names both shapes).
   Matrix backward(const Matrix& dout);
 
   const Matrix& W;  // (D,H)

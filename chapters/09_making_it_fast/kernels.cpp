@@ -19,11 +19,11 @@ SparseRows sparse_rows(const Matrix& a) {
   throw not_implemented("sparse_rows");
 }
 
-// The forward product from the nonzero entries only, with matmul's result to the bit.
+// The forward product from the nonzero entries only, bit for bit the plain product's.
 void sparse_times(const SparseRows& x, const Matrix& w, Matrix& out) {
   // TODO: check x.cols == w.rows() (std::invalid_argument with both shapes); make out a
   // zero (x.rows, w.cols()) matrix, reusing it if it has that shape; then for each row i
-  // and each of its entries (p, v) add v·w(p,:) to out(i,:). Do not call matmul or dense.
+  // and each of its entries (p, v) add v·w(p,:) to out(i,:). Do not call dense or `*`.
   (void)x, (void)w, (void)out;
   throw not_implemented("sparse_times");
 }

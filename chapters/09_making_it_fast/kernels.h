@@ -3,8 +3,8 @@
 //
 // Exercises (kernels.cpp), in the lesson's order:
 //   1. sparse_rows              skip the zero pixels: keep only a matrix's nonzero entries
-//   2. sparse_times             x·W from the nonzero entries only         (matmul, bit for bit)
-//   3. sparse_transposed_times  xᵀ·d from the rows of x, xᵀ never made    (matmul, bit for bit)
+//   2. sparse_times             x·W from the nonzero entries only         (x * W, bit for bit)
+//   3. sparse_transposed_times  xᵀ·d from the rows of x, xᵀ never made    (xᵀ * d, bit for bit)
 //   4. lanes_times              x·W in float, 16 hidden units per instruction, fused
 //   5. lanes_transposed_times   xᵀ·d likewise, for one range of pixels (a thread's share)
 // Given (kernels_given.cpp): dense, to_floats, gather_rows, copy_rows, transpose_rows,
@@ -76,20 +76,20 @@ void copy_rows(const SparseRowsOf<T>& a, std::size_t begin, std::size_t end, Spa
 SparseRows transpose_rows(const SparseRows& a);
 
 // ---------------------------------------------------------------------------------------
-// 2 and 3. The exact products: doubles, the plain matmul's sums without their zero terms.
+// 2 and 3. The exact products: doubles, the plain product's sums without their zero terms.
 
 // out ← x·w: out(i,j) = Σ_p x(i,p)·w(p,j) over the nonzero x(i,p) only, each sum
-// starting at 0 and taking its terms in increasing p, so that it equals
-// matmul(dense(x), w) bit for bit (a skipped term is 0·w = ±0, and s + ±0 = s) while w is
-// finite. x (n,D), w (D,m) → out (n,m). out's storage is reused when it already has that
+// starting at 0 and taking its terms in increasing p, so that it equals dense(x) * w bit
+// for bit (a skipped term is 0·w = ±0, and s + ±0 = s) while w is finite.
+// x (n,D), w (D,m) → out (n,m). out's storage is reused when it already has that
 // shape; otherwise out becomes a zero (n,m) Matrix first.
 // Throws std::invalid_argument naming both shapes if x.cols != w.rows().
 void sparse_times(const SparseRows& x, const Matrix& w, Matrix& out);
 
 // g ← xᵀ·d without making xᵀ: g(p,j) = Σ_i x(i,p)·d(i,j) over the nonzero x(i,p), each sum
 // starting at 0 and taking its terms in increasing i, so that it equals
-// matmul(transpose(dense(x)), d) bit for bit while d is finite. x (n,D), d (n,m) →
-// g (D,m). g's storage is reused like out's above.
+// transpose(dense(x)) * d bit for bit while d is finite. x (n,D), d (n,m) → g (D,m).
+// g's storage is reused like out's above.
 // Throws std::invalid_argument naming both shapes if x.rows != d.rows().
 void sparse_transposed_times(const SparseRows& x, const Matrix& d, Matrix& g);
 
@@ -205,9 +205,10 @@ class PaddedRows {
 
 // out(i,:) ← Σ_p x(i,p)·w(p,:) over the nonzero x(i,p), for the rows i in [begin, end):
 // the forward product x (n,D) · W1 (D,H) → (n,H) on those rows only; out's other rows are
-// left alone. Each sum starts at 0 and takes its terms in increasing p, each added by
-// fused_multiply_add, so the result differs from matmul's (in double) by float rounding
-// only, and every row is the same whichever call, or thread, computes it.
+// left alone, not even rewritten (they may be another thread's). Each sum starts at 0 and
+// takes its terms in increasing p, each added by fused_multiply_add, so the result differs
+// from the product in double by float rounding only, and every row is the same whichever
+// call, or thread, computes it.
 // Throws std::invalid_argument naming the shapes if x.cols != w.rows(), w.cols() !=
 // out.cols(), out has fewer than x.rows rows, or not begin ≤ end ≤ x.rows.
 void lanes_times(const SparseFloats& x, const PaddedRows& w, PaddedRows& out, std::size_t begin,

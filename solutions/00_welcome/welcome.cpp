@@ -20,8 +20,8 @@ double mean(const Matrix& a) {
 // One affine layer, the step every network here repeats; refuses shapes that do not fit.
 Matrix affine(const Matrix& x, const Matrix& W, const Matrix& b) {
   // The Matrix operations would refuse a mismatch too, but under their own names
-  // (matmul, add_row_vector); the caller called affine and should read that, with the
-  // three shapes side by side.
+  // ("matmul: ...", "add_row_vector: ..."); the caller called affine and should read that,
+  // with the three shapes side by side.
   if (x.cols() != W.rows() || b.rows() != 1 || b.cols() != W.cols()) {
     throw std::invalid_argument("affine: x " + x.shape() + " · W " + W.shape() + " + b " +
                                 b.shape() +

@@ -57,7 +57,7 @@ void reset_to_zeros(Matrix& m, std::size_t rows, std::size_t cols) {
 
 }  // namespace
 
-// The forward product from the nonzero entries only, with matmul's result to the bit.
+// The forward product from the nonzero entries only, bit for bit the plain product's.
 void sparse_times(const SparseRows& x, const Matrix& w, Matrix& out) {
   if (x.cols != w.rows()) {
     throw std::invalid_argument("sparse_times: x (" + std::to_string(x.rows) + "x" +
@@ -69,7 +69,7 @@ void sparse_times(const SparseRows& x, const Matrix& w, Matrix& out) {
   for (std::size_t i = 0; i < x.rows; ++i) {
     double* o = out.data() + i * m;
     // Row i's nonzero pixels p in increasing order: each out(i,j) gets the same terms in
-    // the same order as matmul's, less the ±0 ones.
+    // the same order as dense(x) * w's, less the ±0 ones.
     for (std::size_t k = x.row_start[i]; k < x.row_start[i + 1]; ++k) {
       const double xip = x.value[k];
       const double* wp = w.data() + x.column[k] * m;
@@ -89,7 +89,7 @@ void sparse_transposed_times(const SparseRows& x, const Matrix& d, Matrix& g) {
   reset_to_zeros(g, x.cols, m);
   // xᵀ(p,i) = x(i,p), so row i of x holds column i of xᵀ: x(i,p) multiplies d(i,:) into
   // g(p,:). The outer loop goes over i in increasing order, so every g(p,j) takes its
-  // terms in increasing i, as matmul(transpose(x), d) adds them.
+  // terms in increasing i, as transpose(x) * d adds them.
   for (std::size_t i = 0; i < x.rows; ++i) {
     const double* di = d.data() + i * m;
     for (std::size_t k = x.row_start[i]; k < x.row_start[i + 1]; ++k) {

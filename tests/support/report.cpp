@@ -265,7 +265,7 @@ void Report::print_output(const std::string& output) {
 }
 
 // The learner's line in a stack: the first frame under chapters/, and the frame the
-// trouble started in when that is elsewhere (common/matrix.cpp's matmul, say).
+// trouble started in when that is elsewhere (common/matrix.cpp's product, say).
 std::string Report::where_lines(const Outcome& o, const std::string& verb) const {
   if (o.stack.empty()) return "";
   const auto frames = where::symbolize({o.stack})[0];

@@ -92,7 +92,7 @@ class Report {
   static void print_output(const std::string& output);
 
   // The learner's line in a stack: the first frame under chapters/, and the frame the
-  // trouble started in when that is elsewhere (common/matrix.cpp's matmul, say).
+  // trouble started in when that is elsewhere (common/matrix.cpp's product, say).
   std::string where_lines(const Outcome& o, const std::string& verb) const;
 
   // The TODO above a stub's throw, with the comment lines that continue it.
