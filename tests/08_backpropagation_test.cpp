@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -184,6 +185,20 @@ TEST(ReluTest, ForwardZeroesNegativesAndZero) {
   const Matrix out = relu.forward(Matrix{{-1, 0, 2}, {3, -0.5, 1e-300}});
   EXPECT_MATRIX_NEAR(out, (Matrix{{0, 0, 2}, {3, 0, 1e-300}}), 0.0);
   EXPECT_MATRIX_NEAR(relu.mask, (Matrix{{0, 0, 1}, {1, 0, 1}}), 0.0);
+}
+
+// A blocked entry is +0, as the book's out[x <= 0] = 0 writes it, −inf included: not x·0,
+// which is −0 for a negative x and NaN for −inf.
+TEST(ReluTest, ForwardGivesPlusZeroWhereBlocked) {
+  const double inf = std::numeric_limits<double>::infinity();
+  Relu relu;
+  const Matrix out = relu.forward(Matrix{{-2, -inf, 0}});
+  ASSERT_EQ(out.rows(), 1u);
+  ASSERT_EQ(out.cols(), 3u);
+  for (std::size_t j = 0; j < 3; ++j) {
+    EXPECT_EQ(out(0, j), 0.0) << "entry " << j;
+    EXPECT_FALSE(std::signbit(out(0, j))) << "entry " << j << " is −0";
+  }
 }
 
 // The gradient passes where x > 0, as it is (a negative dout too), and stops where x ≤ 0,

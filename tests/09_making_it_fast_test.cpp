@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "chapters/01_numerical_diff/numerical_diff.h"
 #include "chapters/05_loss_gradient/loss.h"
 #include "chapters/06_two_layer_net/two_layer_net.h"
 #include "chapters/07_learning_mnist/train.h"
@@ -241,9 +242,25 @@ TEST(LanesTimesTest, EveryWidthAndItsPadding) {
   }
 }
 
-// A range of rows writes those rows only; two ranges, in either order, give one call's
-// result: what two threads splitting the rows rely on.
-TEST(LanesTimesTest, RowRangesWriteOnlyTheirRows) {
+// A range of rows leaves every row outside it as it was, bit for bit, rows of x included:
+// they are another thread's. Writing them too, even with the right numbers, fails here.
+TEST(LanesTimesTest, RowsOutsideTheRangeKeepWhatTheyHeld) {
+  const Matrix x = sparse_random(10, 40, 0.6, 28), w = dense_random(40, 12, 29);
+  const SparseFloats xs = to_floats(sparse_rows(x));
+  const PaddedRows pw = PaddedRows::from_matrix(w);
+  PaddedRows whole(10, 12), part = PaddedRows::from_matrix(dense_random(10, 12, 38));
+  const Matrix before = part.matrix();
+  lanes_times(xs, pw, whole, 0, 10);
+  lanes_times(xs, pw, part, 3, 7);
+  const Matrix got = part.matrix(), want = whole.matrix();
+  for (std::size_t i = 0; i < 10; ++i)
+    for (std::size_t j = 0; j < 12; ++j)
+      ASSERT_EQ(got(i, j), i >= 3 && i < 7 ? want(i, j) : before(i, j)) << "row " << i;
+}
+
+// Two ranges, in either order, give one call's result, and out's rows past x's stay as
+// they were: what two threads splitting the rows rely on.
+TEST(LanesTimesTest, TwoRangesGiveOneCallsResult) {
   const Matrix x = sparse_random(10, 40, 0.6, 25), w = dense_random(40, 12, 26);
   const SparseFloats xs = to_floats(sparse_rows(x));
   const PaddedRows pw = PaddedRows::from_matrix(w);
@@ -389,6 +406,39 @@ TEST(HiddenChangeTest, MatchesTheLossTermsDifference) {
   }
 }
 
+// A net sure of the wrong class: one hidden unit at a1 = 0 (z = 1/2), scores (−s·z, s·z)
+// with s = 36, the true class the first, so y = σ(−2s·z) = 1/(1 + e^s) ≈ 2e-16, far below
+// the 1e-7 inside the log. With da± = ±da, Δz± = ±tanh(da/2)/2 and u± = e^(2s·Δz±):
+//   y₊ − y₋ = 1/(1 + e^s·u₊) − 1/(1 + e^s·u₋) = −2·e^s·sinh(2s·Δz₊) / ((1 + e^s·u₊)(1 + e^s·u₋))
+//   ℓ₊ − ℓ₋ = −log1p((y₊ − y₋) / (y₋ + 1e-7))
+// each factor a few roundings from exact: no difference of nearly equal numbers anywhere.
+constexpr double kWrongClassScale = 36.0;
+double sure_of_the_wrong_class_change(double da) {
+  const double s = kWrongClassScale, A = std::exp(s), dz = std::tanh(da / 2.0) / 2.0;
+  const double up = 1.0 + A * std::exp(2.0 * s * dz), down = 1.0 + A * std::exp(-2.0 * s * dz);
+  const double y_gap = -2.0 * A * std::sinh(2.0 * s * dz) / (up * down);
+  return -std::log1p(y_gap / (1.0 / down + kLogDelta));
+}
+
+// The change ℓ₊ − ℓ₋ there is 1e-12 to 1e-10. hidden_change's Δz = σ(da) − 1/2 carries
+// σ's rounding, under 1e-16 against Δz ≈ da/4: up to ~1e-11 of it at da = 3e-5 (measured:
+// below 1e-12); the rest of the formula adds a few ε. Two logs of numbers near 1e-7
+// (log ≈ −16.1, each rounded by up to 1.8e-15), subtracted, miss by up to 2e-4 of it.
+constexpr double kTinyChangeRelTol = 1e-9;
+
+// Where the true class is far less likely than the log's 1e-7, a nudge's change keeps its
+// digits: the log1p of the ratio, not the difference of two logs.
+TEST(HiddenChangeTest, KeepsTheDigitsOfATinyChange) {
+  TwoLayerParams p{Matrix{{1.0}}, Matrix{{0.0}}, Matrix{{-kWrongClassScale, kWrongClassScale}},
+                   Matrix{{0.0, 0.0}}};
+  const NudgeCache cache(p, Matrix{{0.0}}, Matrix{{1.0, 0.0}});
+  for (const double da : {1e-4, 3e-5, 2e-3}) {
+    const double want = sure_of_the_wrong_class_change(da);
+    EXPECT_NEAR(hidden_change(cache, 0, 0, da, -da), want, kTinyChangeRelTol * std::fabs(want))
+        << "da " << da;
+  }
+}
+
 // No move, no change: exactly 0.
 TEST(HiddenChangeTest, NoMoveIsNoChange) {
   const GradientCase c = gradient_case(12, 5, 4, 6, 41);
@@ -430,6 +480,25 @@ TEST(W1GradientTest, OnlyTheSamplesThatInkThePixelCount) {
   const Nudge n = nudges(c.net.params.W1(5, 2));
   const double alone = hidden_change(cache, 6, 2, 0.75 * n.up, 0.75 * n.down) / (2.0 * 1e-4 * 8.0);
   EXPECT_NEAR(w1_gradient(cache, xt, 5, 2), alone, 1e-15 * std::fabs(alone));
+}
+
+// A weight of 10^6, where w ± h lands on a grid of 2^−33 ≈ 1.2e-10: lesson 02's nudges are
+// fl(w ± h) − w = ±(h − 5.3e-11), 5.3e-7 of h short. One input, 1 in every sample, and
+// b1 = −W1, so that lesson 06's a1 is exactly that nudge and its gradient sees it.
+TEST(W1GradientTest, NudgesByWhatWPlusHRoundsTo) {
+  TwoLayerNet net(1, 2, 3, 0.5, 46);
+  net.params.W1 = Matrix{{1e6, 1e6}};
+  net.params.b1 = Matrix{{-1e6, -1e6}};
+  const Matrix x = {{1}, {1}, {1}, {1}};
+  const Matrix t = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {1, 0, 0}};
+  const Nudge n = nudges(1e6);
+  // The nudges are far enough from ±h for the tolerance to tell them apart.
+  ASSERT_GT(std::fabs(n.up - kDiffStep) / kDiffStep, 10.0 * kNumericalTol);
+  const NudgeCache cache(net.params, x, t);
+  const SparseRows xt = sparse_rows(transpose(x));
+  const Matrix fast = {{w1_gradient(cache, xt, 0, 0), w1_gradient(cache, xt, 0, 1)}};
+  const TwoLayerParams plain = net.numerical_gradient(x, t);
+  EXPECT_RELATIVE_GAP_BELOW(fast, plain.W1, kNumericalTol);
 }
 
 // All four gradients, with your two functions inside, agree with lesson 06's.

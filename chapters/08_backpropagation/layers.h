@@ -55,7 +55,8 @@ struct AddLayer {
 
 // The rectified linear unit of every entry: out = max(0, x).
 struct Relu {
-  // out(i,j) = x(i,j) if x(i,j) > 0, else 0. Caches mask: where the signal passed.
+  // out(i,j) = x(i,j) if x(i,j) > 0, else +0 (as the book's out[x <= 0] = 0 writes it; so
+  // −inf gives +0 too). Caches mask: where the signal passed.
   Matrix forward(const Matrix& x);
   // ∂out/∂x is 1 where x > 0 and 0 where x ≤ 0 (at x = 0 we take 0, as the book does), so
   //   ∂L/∂x = dout ⊙ mask      (⊙: entry by entry)

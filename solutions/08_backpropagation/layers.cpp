@@ -38,7 +38,7 @@ Matrix Relu::forward(const Matrix& x) {
   // 1 where the entry passes, 0 where it is blocked. Strictly > 0: at 0 the slope is
   // taken as 0, so 0 is blocked too.
   mask = apply(x, [](double v) { return v > 0.0 ? 1.0 : 0.0; });
-  // Not x ⊙ mask: for x = −inf that would be −inf · 0 = NaN.
+  // Not x ⊙ mask: that gives −inf · 0 = NaN for −inf, and −2 · 0 = −0 for −2.
   return apply(x, [](double v) { return v > 0.0 ? v : 0.0; });
 }
 
