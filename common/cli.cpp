@@ -29,12 +29,30 @@ void Flags::toggle(const std::string& name, const std::string& help) {
   specs_[name] = Spec{"", help, true};
 }
 
+namespace {
+
+int write_error(int saved_errno) {
+  std::cerr
+      << "error: could not write the output (" << std::strerror(saved_errno ? saved_errno : EIO)
+      << "). HINT: check that the disk is not full and that the output goes somewhere writable\n";
+  return 1;
+}
+
+// Flushes stdout; false if any write to it failed (a full disk, a closed descriptor).
+bool output_written() {
+  std::cout.flush();
+  return std::fflush(stdout) == 0 && !std::cout.fail() && !std::ferror(stdout);
+}
+
+}  // namespace
+
 void Flags::parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
-      std::cout << usage() << std::flush;
-      std::exit(std::cout ? 0 : 1);
+      errno = 0;
+      std::cout << usage();
+      std::exit(output_written() ? 0 : write_error(errno));
     }
     if (arg.rfind("--", 0) != 0) fail("unexpected argument '" + arg + "'");
     std::string name = arg.substr(2), value;
@@ -107,6 +125,16 @@ double Flags::memory_budget() {
   return std::min(kBudget, half);
 }
 
+std::vector<std::string> Flags::driving(double bytes, std::vector<Share> shares) {
+  std::stable_sort(shares.begin(), shares.end(),
+                   [](const Share& a, const Share& b) { return a.bytes > b.bytes; });
+  std::vector<std::string> names;
+  for (const Share& s : shares) {
+    if (names.empty() || s.bytes >= 0.1 * bytes) names.push_back(s.flag);
+  }
+  return names;
+}
+
 std::vector<std::string> Flags::sizes_given() const {
   std::vector<std::string> given;
   for (const auto& name : integers_read_) {
@@ -132,9 +160,15 @@ std::string flag_list(const Flags& flags, const std::vector<std::string>& names,
 
 void Flags::require_memory(double bytes, const std::vector<std::string>& flags_to_lower) const {
   if (bytes <= memory_budget()) return;
-  fail("these sizes (" + flag_list(*this, flags_to_lower, true, ", ") + ") need about " +
+  // The sizes the command line set are the ones to lower, not those left at their defaults.
+  std::vector<std::string> named;
+  for (const auto& name : flags_to_lower) {
+    if (values_.count(name) != 0) named.push_back(name);
+  }
+  if (named.empty()) named = flags_to_lower;
+  fail("these sizes (" + flag_list(*this, named, true, ", ") + ") need about " +
        format_bytes(bytes) + " of memory, more than the " + format_bytes(memory_budget()) +
-       " a program here may use. HINT: lower " + flag_list(*this, flags_to_lower, false));
+       " a program here may use. HINT: lower " + flag_list(*this, named, false));
 }
 
 bool Flags::on(const std::string& name) const {
@@ -190,19 +224,6 @@ void limit_address_space() {
     lim.rlim_cur = want;
     setrlimit(RLIMIT_AS, &lim);
   }
-}
-
-// Flushes stdout; false if any write to it failed (a full disk, a closed descriptor).
-bool output_written() {
-  std::cout.flush();
-  return std::fflush(stdout) == 0 && !std::cout.fail() && !std::ferror(stdout);
-}
-
-int write_error(int saved_errno) {
-  std::cerr
-      << "error: could not write the output (" << std::strerror(saved_errno ? saved_errno : EIO)
-      << "). HINT: check that the disk is not full and that the output goes somewhere writable\n";
-  return 1;
 }
 
 int run_guarded(const Flags* flags, const std::function<int()>& body) {

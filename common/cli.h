@@ -6,7 +6,8 @@
 //   flags.parse(argc, argv);              // bad input: usage on stderr, exit 2
 //   double lr = flags.number("lr");       // a non-numeric value: usage, exit 2
 //
-// Values are written `--lr 0.1` or `--lr=0.1`. `--help` prints the usage and exits 0.
+// Values are written `--lr 0.1` or `--lr=0.1`. `--help` prints the usage and exits 0 (1,
+// with an error, if the usage could not be written).
 //
 // Sizes that cost memory are checked against what a program may use, before any is taken:
 //   flags.require_memory(8.0 * hidden * (784 + batch), {"hidden", "batch"});
@@ -44,8 +45,20 @@ class Flags {
   static double memory_budget();
   // Exits 2 with usage when `bytes`, the memory the sizes given will take (every buffer
   // they imply, the evaluation's included), is over memory_budget(). The message gives the
-  // figure, the flags' values, and names the flags to lower.
+  // figure and names the flags to lower, with their values: those of flags_to_lower that
+  // the command line gave (all of them if it gave none).
   void require_memory(double bytes, const std::vector<std::string>& flags_to_lower) const;
+  // The flags that drive an estimate: those whose share (the bytes of it owed to the
+  // flag's value) is at least a tenth of `bytes`, largest share first; the largest always.
+  // Lowering a flag whose share is small would not bring the estimate down, so it is not
+  // named:
+  //   require_memory(bytes, Flags::driving(bytes, {{"hidden", 5e9}, {"iters", 40}}))
+  //   // names --hidden only
+  struct Share {
+    std::string flag;
+    double bytes = 0.0;
+  };
+  static std::vector<std::string> driving(double bytes, std::vector<Share> shares);
   // The whole-number flags read so far that were given on the command line ("--steps
   // 100000000"), else all those read: the sizes to lower when memory runs out.
   std::vector<std::string> sizes_given() const;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstdio>
+#include <stdexcept>
 
 std::string repr(double x) {
   if (std::isnan(x)) return "nan";
@@ -68,4 +69,18 @@ std::string epoch_line(std::size_t iteration, std::size_t per_epoch, std::size_t
                                 : "final";
   return label + "  iter " + std::to_string(iteration) + "  loss " + fixed(mean_loss, 4) +
          "  train_acc " + fixed(train_accuracy, 4) + "  test_acc " + fixed(test_accuracy, 4);
+}
+
+std::string header(const HeaderLines& lines) {
+  std::string out;
+  for (const auto& [key, value] : lines) {
+    if (key.empty() || key.find_first_of(":\n") != std::string::npos ||
+        value.find('\n') != std::string::npos) {
+      throw std::invalid_argument("header: the line of key '" + key +
+                                  "' would not be one 'key: value' line (an empty key, a ':' "
+                                  "in the key, or a line break)");
+    }
+    out += key + ": " + value + "\n";
+  }
+  return out;
 }

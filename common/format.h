@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 // The shortest text that reads back as exactly x, laid out as Python's repr(x) and
@@ -27,3 +28,11 @@ std::string tuple(const std::vector<double>& values, std::string (*one)(double) 
 // after the run's last iteration, last, is labelled "final".
 std::string epoch_line(std::size_t iteration, std::size_t per_epoch, std::size_t last,
                        double mean_loss, double train_accuracy, double test_accuracy);
+
+// A program's header, one "key: value" line for each pair, in the order given:
+//   header({{"program", "08_backpropagation"}, {"data", "data/mnist"}})
+//     == "program: 08_backpropagation\ndata: data/mnist\n"
+// Each line stands alone for grep: a key may hold neither ':' nor a line break, a value no
+// line break; either throws std::invalid_argument naming header and the key.
+using HeaderLines = std::vector<std::pair<std::string, std::string>>;
+std::string header(const HeaderLines& lines);

@@ -80,12 +80,50 @@ TEST(GuardedMainTest, ExceptionBecomesErrorAndStatusOne) {
 // which to lower, and the exit status is 2, like any bad flag.
 TEST(FlagsTest, RequireMemoryNamesTheFlagsToLower) {
   Flags flags = MakeFlags();
-  Parse(flags, {"--iters", "100000"});
+  Parse(flags, {"--iters", "100000", "--lr", "0.5"});
   flags.require_memory(1e6, {"iters"});  // 1 MB: fine
   EXPECT_EXIT(flags.require_memory(2 * Flags::memory_budget(), {"iters", "lr"}),
               testing::ExitedWithCode(2),
-              "--iters 100000, --lr 0.1\\) need about .* GiB of memory, more than the .* "
+              "--iters 100000, --lr 0.5\\) need about .* GiB of memory, more than the .* "
               "HINT: lower --iters or --lr");
+}
+
+// A flag left at its default is not named when the command line set another: the one
+// it set is the one to lower. With none set, all are named.
+TEST(FlagsTest, RequireMemoryNamesTheFlagsGiven) {
+  Flags flags = MakeFlags();
+  Parse(flags, {"--iters", "100000"});
+  EXPECT_EXIT(flags.require_memory(2 * Flags::memory_budget(), {"iters", "lr"}),
+              testing::ExitedWithCode(2), "\\(--iters 100000\\) need .* HINT: lower --iters\n");
+  Flags defaults = MakeFlags();
+  Parse(defaults, {});
+  EXPECT_EXIT(defaults.require_memory(2 * Flags::memory_budget(), {"iters", "lr"}),
+              testing::ExitedWithCode(2), "HINT: lower --iters or --lr\n");
+}
+
+// Only the flags whose share is at least a tenth of the estimate are named, largest
+// first: lowering the others could not bring it down. The largest is named in any case.
+TEST(FlagsTest, DrivingNamesTheFlagsThatMakeTheEstimate) {
+  EXPECT_EQ(Flags::driving(100.0, {{"iters", 1.0}, {"hidden", 90.0}, {"batch", 9.0}}),
+            std::vector<std::string>{"hidden"});
+  EXPECT_EQ(Flags::driving(100.0, {{"batch", 40.0}, {"iters", 10.0}, {"hidden", 60.0}}),
+            (std::vector<std::string>{"hidden", "batch", "iters"}));
+  EXPECT_EQ(Flags::driving(100.0, {{"iters", 2.0}, {"hidden", 3.0}}),
+            std::vector<std::string>{"hidden"});
+  EXPECT_TRUE(Flags::driving(100.0, {}).empty());
+}
+
+// --help whose usage cannot be written (stdout a full disk) says so and exits 1, as a
+// program's own output does.
+TEST(FlagsTest, HelpThatCannotBeWrittenFails) {
+  EXPECT_EXIT(
+      {
+        if (std::freopen("/dev/full", "w", stdout) == nullptr) std::exit(99);
+        Flags flags = MakeFlags();
+        Parse(flags, {"--help"});
+      },
+      testing::ExitedWithCode(1),
+      "error: could not write the output \\(No space left on device\\)");
 }
 
 // The budget is at most 4 GiB, and something real.

@@ -29,16 +29,28 @@ program_args() {
   esac
 }
 
+# program_sources CHAPTER → the chapter's main.cpp, and the given code (X_given.cpp) of
+# each chapter header X.h it includes: lesson 07's program.h brings program_given.cpp,
+# which declares the flags that lessons 07 and 09 share and their --data default.
+program_sources() {
+  local header
+  echo "chapters/$1/main.cpp"
+  while read -r header; do
+    [ -f "${header%.h}_given.cpp" ] && echo "${header%.h}_given.cpp"
+  done < <(sed -nE 's|^#include "(chapters/.*\.h)"|\1|p' "chapters/$1/main.cpp" 2>/dev/null)
+}
+
 # program_flags_unknown CHAPTER ARGS... → prints each --flag in ARGS that the chapter's
-# main.cpp does not define (a stale entry in program_args); silent when all are known.
+# program does not define (a stale entry in program_args); silent when all are known.
 program_flags_unknown() {
-  local ch=$1 arg name
+  local ch=$1 arg name files
   shift
+  mapfile -t files < <(program_sources "$ch")
   for arg in "$@"; do
     [[ "$arg" == --* ]] || continue
     name=${arg#--}
     name=${name%%=*}
-    grep -q "\"$name\"" "chapters/$ch/main.cpp" || echo "--$name"
+    grep -q "\"$name\"" "${files[@]}" || echo "--$name"
   done
 }
 
@@ -53,7 +65,9 @@ program_needs_data() {
 # program_output_needs_data CHAPTER → true if what the program prints depends on MNIST
 # (chapter 6 runs without it, on synthetic inputs, but prints other numbers then).
 program_output_needs_data() {
-  grep -q 'data/mnist' "chapters/$1/main.cpp" 2>/dev/null
+  local files
+  mapfile -t files < <(program_sources "$1")
+  grep -q 'data/mnist' "${files[@]}" 2>/dev/null
 }
 
 # have_mnist → true if data/mnist/ holds all four IDX files.

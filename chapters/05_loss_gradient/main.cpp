@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -58,12 +59,18 @@ struct BookExample {
 };
 
 void print_header(const BookExample& book) {
-  std::cout << "program: 05_loss_gradient\n"
-            << "W: " << book.W << "\n"
-            << "x: " << book.x << "\n"
-            << "t: " << book.t << "\n"
-            << "h: " << repr(kDiffStep) << "\n"
-            << "log delta: " << repr(kLogDelta) << "\n\n";
+  const auto text = [](const Matrix& m) {
+    std::ostringstream out;
+    out << m;
+    return out.str();
+  };
+  std::cout << header({{"program", "05_loss_gradient"},
+                       {"W", text(book.W)},
+                       {"x", text(book.x)},
+                       {"t", text(book.t)},
+                       {"h", repr(kDiffStep)},
+                       {"log delta", repr(kLogDelta)}})
+            << "\n";
 }
 
 // The book's softmax examples (3.5) and its two loss examples (4.2.1, 4.2.2): ten

@@ -90,7 +90,7 @@ void print_net(const TwoLayerNet& net) {
             << "b1: " << np_shape(p.b1) << "   (numpy: (50,))\n"
             << "W2: " << np_shape(p.W2) << "\n"
             << "b2: " << np_shape(p.b2) << "   (numpy: (10,))\n"
-            << "parameters: " << p.W1.size() + p.b1.size() + p.W2.size() + p.b2.size() << "\n\n";
+            << "parameters: " << parameter_count(p) << "\n\n";
 }
 
 // The fresh net knows nothing yet: about 1/10 for every class, a loss near ln 10.
@@ -183,8 +183,7 @@ void check_gradients(const Examples& data, std::uint64_t seed, const std::string
   const Matrix t = row_range(data.t, 0, kCheckImages);
   const std::vector<std::size_t> labels = row_argmax(t);
   std::cout << "labels: " << labels[0] << ", " << labels[1] << ", " << labels[2] << "\n";
-  const TwoLayerParams& q = net.params;
-  const std::size_t count = q.W1.size() + q.b1.size() + q.W2.size() + q.b2.size();
+  const std::size_t count = parameter_count(net.params);
   std::cout << "numerical_gradient: 2 losses per parameter, 2 x " << count << " = " << 2 * count
             << " forward passes\n"
             << "gradient: 1 forward and 1 backward pass, the book's formulas\n";
@@ -226,10 +225,11 @@ int main(int argc, char** argv) {
 
   return guarded_main(flags, [&] {
     const Examples data = load_examples(data_dir, batch, seed);
-    std::cout << "program: 06_two_layer_net\n"
-              << "data: " << data.source << "\n"
-              << "seed: " << seed << "\n"
-              << "weight_init_std: " << kWeightInitStd << "\n\n";
+    std::cout << header({{"program", "06_two_layer_net"},
+                         {"data", data.source},
+                         {"seed", std::to_string(seed)},
+                         {"weight_init_std", repr(kWeightInitStd)}})
+              << "\n";
     const TwoLayerNet net(kPixels, kHidden, kClasses, kWeightInitStd, seed);
     print_net(net);
     print_fresh_net(net, data);

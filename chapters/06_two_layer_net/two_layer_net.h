@@ -30,6 +30,12 @@ struct TwoLayerParams {
   Matrix b2;  // (1,K)
 };
 
+// Given. How many numbers the net learns: D·H + H + H·K + K, 39,760 for the book's
+// 784-50-10 (numerical_gradient computes the loss twice for each).
+inline std::size_t parameter_count(const TwoLayerParams& p) {
+  return p.W1.size() + p.b1.size() + p.W2.size() + p.b2.size();
+}
+
 class TwoLayerNet {
  public:
   // D = input_size, H = hidden_size, K = output_size. Given.

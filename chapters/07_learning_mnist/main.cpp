@@ -7,20 +7,17 @@
 // line goes to stderr, and only when stderr is a terminal, so logs stay clean.
 //
 // B = batch, D = 784 pixels, H = hidden units, K = 10 classes.
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdint>
 #include <iostream>
 #include <stdexcept>
-#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "chapters/06_two_layer_net/two_layer_net.h"
+#include "chapters/07_learning_mnist/program.h"
 #include "chapters/07_learning_mnist/train.h"
 #include "common/cli.h"
 #include "common/format.h"
@@ -31,28 +28,6 @@
 namespace {
 
 const std::string kOutDir = "out/07_learning_mnist/";
-constexpr std::size_t kClasses = 10;
-constexpr double kWeightInitStd = 0.01;  // the book's weight_init_std
-
-// The book's settings (train_neuralnet.py) and the accuracies a write-up of the book's
-// chapter 4 printed on the last line of its run of that code (train 0.948, test 0.946):
-// not figures of the book, which shows the curve.
-struct Settings {
-  std::size_t hidden, batch, iterations;
-  double lr;
-};
-constexpr Settings kBook{50, 100, 10000, 0.1};
-constexpr double kWriteUpTrainAccuracy = 0.948;
-constexpr double kWriteUpTestAccuracy = 0.946;
-// With --gradient numerical every parameter costs two forward passes per iteration, so
-// the book's 784-50-10 net on batches of 100 needs 79,520 losses of 100 images per
-// iteration (see the lesson). These defaults need 15,920 losses of 10 images, about 250
-// times less work, and the larger lr makes the loss fall visibly within 100 iterations
-// (at lr 0.1 it hardly moves in that time).
-constexpr Settings kNumericalDefaults{10, 10, 100, 1.0};
-
-// Iterations whose batch loss gets a line of its own, to watch the first steps.
-const std::vector<std::size_t> kShownIterations = {1, 2, 3, 5, 10, 20, 50, 100, 200, 500};
 constexpr std::size_t kGridDigits = 50;   // test digits in predictions.svg
 constexpr std::size_t kShownDigit = 0;    // the test digit drawn in ASCII at the end
 constexpr std::size_t kLossWindow = 100;  // iterations averaged in loss.svg's smooth line
@@ -60,127 +35,61 @@ constexpr std::size_t kLossWindow = 100;  // iterations averaged in loss.svg's s
 // ten of them smaller than this is noise, not a trend.
 constexpr double kLossNoise = 0.1;
 
-// What the flags ask for.
-struct Run {
-  Settings settings;
-  bool numerical = false, ascent = false;
-  std::uint64_t seed = 42;
-  std::string dir;
-};
-
-Run parse_flags(int argc, char** argv, Flags& flags) {
-  flags.option("hidden", "auto", "hidden units H: 50, or 10 with --gradient numerical");
-  flags.option("batch", "auto", "images per batch B: 100, or 10 with --gradient numerical");
-  flags.option("lr", "auto", "learning rate, > 0: 0.1, or 1 with --gradient numerical");
-  flags.option("iters", "auto", "iterations: 10000, or 100 with --gradient numerical");
-  flags.option("seed", "42", "weights from Rng(seed), batches from Rng(seed + 1)");
-  flags.option("data", "data/mnist", "directory of the four MNIST files (make data)");
-  flags.option("gradient", "backprop", "backprop or numerical");
-  flags.toggle("ascent", "flip the update's sign: θ ← θ + lr·∇L (watch the loss climb)");
-  flags.parse(argc, argv);
-
-  Run run;
-  const std::string method = flags.text("gradient");
-  if (method != "backprop" && method != "numerical") {
-    flags.fail("--gradient must be backprop or numerical, got '" + method + "'");
-  }
-  run.numerical = method == "numerical";
-  const Settings& base = run.numerical ? kNumericalDefaults : kBook;
-  // "auto" picks the default of the chosen gradient; a number must be a whole one ≥ 1.
-  const auto size = [&](const std::string& name, std::size_t fallback) {
-    return flags.text(name) == "auto" ? fallback : static_cast<std::size_t>(flags.integer(name, 1));
-  };
-  run.settings = {size("hidden", base.hidden), size("batch", base.batch),
-                  size("iters", base.iterations), base.lr};
-  if (flags.text("lr") != "auto") run.settings.lr = flags.number("lr");
-  if (run.settings.lr <= 0.0) {
-    flags.fail("--lr must be > 0, got " + flags.text("lr") + " (to flip the step's sign, use --ascent)");
-  }
-  run.ascent = flags.on("ascent");
-  run.seed = static_cast<std::uint64_t>(flags.integer("seed", 0));
-  run.dir = flags.text("data");
-  return run;
-}
-
 // Bytes the run will hold at once, about: the parameters with their gradients and the
 // step's temporaries (4 copies), one batch and the evaluation's chunks (100 images on each
 // of up to 8 cores: 1,000 rows leave room) with their activations (about 4 matrices of
 // each layer's width), and one loss per iteration.
-double memory_needed(const Settings& s, std::size_t d) {
+// D is MNIST's 784 pixels: the data's own width is known only once it is read, and other
+// widths are rare.
+double memory_needed(const Settings& s) {
+  constexpr std::size_t d = 784;
   const double params = static_cast<double>(d * s.hidden + s.hidden * (kClasses + 1) + kClasses);
   const double rows = static_cast<double>(s.batch) + 1000.0;
   const double activations = rows * static_cast<double>(d + 4 * (s.hidden + kClasses));
   return 8.0 * (4.0 * params + activations + static_cast<double>(s.iterations));
 }
 
-// Refuses sizes that would not fit in memory, before any data is read. D is MNIST's 784
-// pixels: the data's own width is known only once it is read, and other widths are rare.
-// The flags are named largest share first, so the first is the one to lower.
-void check_memory(const Flags& flags, const Settings& s) {
-  constexpr std::size_t kMnistPixels = 784;
-  const double d = kMnistPixels;
-  std::vector<std::pair<double, std::string>> shares = {
-      {4.0 * d * static_cast<double>(s.hidden), "hidden"},
-      {static_cast<double>(s.batch) * (d + 4.0 * static_cast<double>(s.hidden)), "batch"},
-      {static_cast<double>(s.iterations), "iters"}};
-  std::sort(shares.begin(), shares.end(), std::greater<>());
-  flags.require_memory(memory_needed(s, kMnistPixels),
-                       {shares[0].second, shares[1].second, shares[2].second});
-}
-
-// Refuses a batch larger than the training set read.
-void check_batch(const Flags& flags, const Run& run, const Mnist& mnist) {
-  if (run.settings.batch > mnist.train.size()) {
-    flags.fail("--batch " + std::to_string(run.settings.batch) + " is larger than the " +
-               std::to_string(mnist.train.size()) + " training images in " + run.dir);
-  }
-}
-
-bool is_book_run(const Run& run) {
-  const Settings& s = run.settings;
-  return !run.numerical && !run.ascent && s.hidden == kBook.hidden && s.batch == kBook.batch &&
-         s.iterations == kBook.iterations && s.lr == kBook.lr;
-}
-
 void print_header(const Run& run, const Mnist& mnist, const TwoLayerNet& net,
                   std::size_t per_epoch) {
   const Settings& s = run.settings;
   const TwoLayerParams& p = net.params;
-  const std::size_t params = p.W1.size() + p.b1.size() + p.W2.size() + p.b2.size();
-  std::cout << "program: 07_learning_mnist\n"
-            << "data: " << run.dir << " (" << mnist.train.size() << " training images, "
-            << mnist.test.size() << " test images)\n"
-            << "network: " << p.W1.rows() << "-" << s.hidden << "-" << kClasses
-            << " (sigmoid hidden layer, softmax output), weights " << repr(kWeightInitStd)
-            << "·N(0,1), biases 0\n"
-            << "parameters: " << params << " (W1 " << p.W1.size() << ", b1 " << p.b1.size()
-            << ", W2 " << p.W2.size() << ", b2 " << p.b2.size() << ")\n"
-            << "gradient: "
-            << (run.numerical ? "numerical (2 × " + std::to_string(params) +
-                                    " loss evaluations on the batch per iteration)"
-                              : std::string("backprop (given in lesson 06)"))
-            << "\n";
+  const std::string params = std::to_string(parameter_count(p));
+  const std::string n_train = std::to_string(mnist.train.size());
+  const std::string epoch = std::to_string(per_epoch);
+  HeaderLines lines = {
+      {"program", "07_learning_mnist"},
+      {"data", data_text(run.dir, mnist)},
+      {"network", std::to_string(p.W1.rows()) + "-" + std::to_string(s.hidden) + "-" +
+                      std::to_string(kClasses) +
+                      " (sigmoid hidden layer, softmax output), weights " + repr(kWeightInitStd) +
+                      "·N(0,1), biases 0"},
+      {"parameters", params + " (W1 " + std::to_string(p.W1.size()) + ", b1 " +
+                         std::to_string(p.b1.size()) + ", W2 " + std::to_string(p.W2.size()) +
+                         ", b2 " + std::to_string(p.b2.size()) + ")"},
+      {"gradient",
+       run.numerical ? "numerical (2 × " + params + " loss evaluations on the batch per iteration)"
+                     : "backprop (given in lesson 06)"}};
   if (run.numerical) {
-    std::cout << "numerical defaults: hidden " << kNumericalDefaults.hidden << ", batch "
-              << kNumericalDefaults.batch << ", lr " << repr(kNumericalDefaults.lr) << ", iters "
-              << kNumericalDefaults.iterations
-              << " unless given (the book's sizes cost 250 times as much per iteration)\n";
+    const Settings& n = kNumericalDefaults;
+    lines.push_back({"numerical defaults",
+                     "hidden " + std::to_string(n.hidden) + ", batch " + std::to_string(n.batch) +
+                         ", lr " + repr(n.lr) + ", iters " + std::to_string(n.iterations) +
+                         " unless given (the book's sizes cost 250 times as much per iteration)"});
   }
-  std::cout << "update: "
-            << (run.ascent ? "ascent  θ ← θ + lr·∇L (the sign flipped)" : "descent  θ ← θ − lr·∇L")
-            << "\n"
-            << "batch: " << s.batch << " images drawn with replacement\n"
-            << "lr: " << repr(s.lr) << "\n"
-            << "iterations: " << s.iterations << "\n"
-            << "iterations per epoch: " << per_epoch << " (" << mnist.train.size() << " / "
-            << s.batch << ")\n"
-            << "accuracy measured: after iterations 1, " << per_epoch + 1 << ", "
-            << 2 * per_epoch + 1 << ", … (the book's i % " << per_epoch
-            << " == 0, its i counting from 0) and after the last\n"
-            << "seed: " << run.seed << " (weights Rng(" << run.seed << "), batches Rng("
-            << run.seed + 1 << "))\n"
-            << "epoch lines: loss = mean batch loss since the line before; accuracies on all "
-            << mnist.train.size() << " training and " << mnist.test.size() << " test images\n\n";
+  const HeaderLines rest = {
+      {"update", update_text(run.ascent)},
+      {"batch", std::to_string(s.batch) + " images drawn with replacement"},
+      {"lr", repr(s.lr)},
+      {"iterations", std::to_string(s.iterations)},
+      {"iterations per epoch", epoch + " (" + n_train + " / " + std::to_string(s.batch) + ")"},
+      {"accuracy measured", "after iterations 1, " + std::to_string(per_epoch + 1) + ", " +
+                                std::to_string(2 * per_epoch + 1) + ", … (the book's i % " + epoch +
+                                " == 0, its i counting from 0) and after the last"},
+      {"seed", seed_text(run.seed)},
+      {"epoch lines", "loss = mean batch loss since the line before; accuracies on all " + n_train +
+                          " training and " + std::to_string(mnist.test.size()) + " test images"}};
+  lines.insert(lines.end(), rest.begin(), rest.end());
+  std::cout << header(lines) << "\n";
 }
 
 // Before any step: tiny weights make every score ≈ 0, so softmax gives each class ≈ 1/10
@@ -189,8 +98,8 @@ void print_header(const Run& run, const Mnist& mnist, const TwoLayerNet& net,
 double print_before_training(const TwoLayerNet& net, const Dataset& test) {
   const std::size_t n = std::min<std::size_t>(1000, test.size());
   const Matrix x = test.images(0, n);
-  const Matrix t = one_hot({test.labels.begin(), test.labels.begin() + static_cast<std::ptrdiff_t>(n)},
-                           kClasses);
+  const Matrix t = one_hot(
+      {test.labels.begin(), test.labels.begin() + static_cast<std::ptrdiff_t>(n)}, kClasses);
   const double loss = net.loss(x, t);
   std::cout << "before training: loss " << fixed(loss, 4) << " on the first " << n
             << " test images   "
@@ -198,57 +107,6 @@ double print_before_training(const TwoLayerNet& net, const Dataset& test) {
             << "before training: test_acc " << fixed(accuracy_on(net, test), 4)
             << "   expected ≈ 0.1 (one class in ten: a guess)\n\n";
   return loss;
-}
-
-// A progress line on stderr, redrawn in place ("\r"), at most every 0.1 s. Off unless
-// stderr is a terminal: in a log file it would only be clutter.
-class ProgressLine {
- public:
-  explicit ProgressLine(std::size_t total) : on_(isatty(STDERR_FILENO) != 0), total_(total) {}
-
-  void show(std::size_t iteration, double loss) {
-    const auto now = std::chrono::steady_clock::now();
-    if (!on_ || (iteration != total_ && now - last_ < std::chrono::milliseconds(100))) return;
-    last_ = now;
-    std::cerr << "\r\033[K  iter " << iteration << "/" << total_ << "  loss " << fixed(loss, 4)
-              << std::flush;
-  }
-  // Erases the line, so that stdout can print a line of its own on the same terminal.
-  void clear() {
-    if (on_) std::cerr << "\r\033[K" << std::flush;
-  }
-  // A line of its own on stderr, on a terminal only: for what changes from run to run (a
-  // time), which stdout must not show.
-  void say(const std::string& line) {
-    if (on_) std::cerr << line << "\n" << std::flush;
-  }
-
- private:
-  bool on_;
-  std::size_t total_;
-  std::chrono::steady_clock::time_point last_{};
-};
-
-// The observer that prints as train goes: chosen iterations, and one line per evaluation.
-TrainObserver printing_observer(ProgressLine& progress, std::size_t per_epoch,
-                                std::size_t iterations) {
-  TrainObserver observer;
-  observer.on_iteration = [&progress](std::size_t i, double loss) {
-    const bool shown =
-        std::find(kShownIterations.begin(), kShownIterations.end(), i) != kShownIterations.end();
-    if (shown || !std::isfinite(loss)) {
-      progress.clear();
-      std::cout << "iter " << i << "  loss " << fixed(loss, 4) << std::endl;
-    }
-    progress.show(i, loss);
-  };
-  observer.on_evaluation = [&progress, per_epoch, iterations](const Evaluation& e) {
-    progress.clear();
-    std::cout << epoch_line(e.iteration, per_epoch, iterations, e.mean_loss, e.train_accuracy,
-                            e.test_accuracy)
-              << std::endl;
-  };
-  return observer;
 }
 
 // Mean of the values v[from … to); a NaN makes it NaN.
@@ -267,9 +125,8 @@ void print_loss_verdict(const TrainLog& log, bool ascent, double loss_before) {
   const double first = mean_of(log.losses, 0, few);
   const double last = mean_of(log.losses, total - few, total);
   std::cout << "\nloss: " << fixed(loss_before, 4) << " before training; " << fixed(first, 4)
-            << " (mean of iterations 1-" << few << ") -> "
-            << fixed(last, 4) << " (mean of iterations " << total - few + 1 << "-" << total
-            << ")\n";
+            << " (mean of iterations 1-" << few << ") -> " << fixed(last, 4)
+            << " (mean of iterations " << total - few + 1 << "-" << total << ")\n";
   const double start = std::min(first, loss_before);
   const bool climbed = last > start + kLossNoise, fell = last < start - kLossNoise;
   if (ascent) {
@@ -299,15 +156,6 @@ void print_loss_verdict(const TrainLog& log, bool ascent, double loss_before) {
       "grow until they overflow; lower --lr (the book's 0.1 works). If it happens at the book's "
       "lr, check the sign of your sgd_step, and that your softmax (lesson 05) subtracts each "
       "row's maximum");
-}
-
-void print_final_accuracy(const TrainLog& log, bool book_run) {
-  const Evaluation& end = log.evaluations.back();
-  const std::string note = book_run ? "" : "  (for the book's settings, not this run's)";
-  std::cout << "final train_acc: " << fixed(end.train_accuracy, 4) << "   the write-up's run ≈ "
-            << fixed(kWriteUpTrainAccuracy, 3) << note << "\n"
-            << "final test_acc: " << fixed(end.test_accuracy, 4) << "   the write-up's run ≈ "
-            << fixed(kWriteUpTestAccuracy, 3) << note << "\n";
 }
 
 // The test digit kShownDigit, its prediction, and its drawing in a frame (so that its
@@ -399,40 +247,51 @@ void write_prediction_grid(const Matrix& images, const Matrix& y,
 
 // Trains, timing the run for the terminal only.
 TrainLog train_and_time(TwoLayerNet& net, const Mnist& mnist, const TrainConfig& config,
-                        const Run& run, std::size_t per_epoch) {
+                        const Run& run) {
   ProgressLine progress(config.iterations);
   Rng batch_rng(run.seed + 1);
   const auto started = std::chrono::steady_clock::now();
   const TrainLog log = train(net, mnist.train, mnist.test, config, batch_rng,
-                             printing_observer(progress, per_epoch, config.iterations));
+                             printing_observer(progress, config.iterations_per_epoch,
+                                               config.iterations, Printed::shown_and_epochs));
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   progress.clear();
-  progress.say("(trained in " + fixed(took.count(), 2) + " s; BENCHMARKS.md compares it with "
+  progress.say("(trained in " + fixed(took.count(), 2) +
+               " s; BENCHMARKS.md compares it with "
                "the book's numpy code)");
   return log;
+}
+
+// The trained net on the first test digits: one drawn in ASCII, all of them in a grid.
+void show_predictions(const TwoLayerNet& net, const Dataset& test) {
+  const std::size_t shown = std::min(kGridDigits, test.size());
+  const Matrix x = test.images(0, shown);
+  const Matrix y = net.predict(x);  // (50,K) class probabilities
+  print_shown_digit(x, y, test);
+  write_prediction_grid(x, y, test.labels, kOutDir + "predictions.svg");
+  std::cout << "wrote " << kOutDir << "loss.svg  (batch loss per iteration)\n"
+            << "wrote " << kOutDir
+            << "accuracy.svg  (train and test accuracy at each measurement)\n"
+            << "wrote " << kOutDir << "predictions.svg  (the first " << shown
+            << " test digits and their predictions, mistakes in red)\n";
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  Flags flags("07_learning_mnist", "Trains the two-layer net on MNIST by mini-batch gradient descent.");
-  const Run run = parse_flags(argc, argv, flags);
-  check_memory(flags, run.settings);
+  Flags flags("07_learning_mnist",
+              "Trains the two-layer net on MNIST by mini-batch gradient descent.");
+  const Run run = parse_run_flags(argc, argv, flags);
+  check_memory(flags, run, memory_needed);
   return guarded_main(flags, [&] {
     const Mnist mnist = load_mnist(run.dir);
     check_batch(flags, run, mnist);
     const Settings& s = run.settings;
-    TrainConfig config;
-    config.batch_size = s.batch;
-    config.learning_rate = run.ascent ? -s.lr : s.lr;
-    config.iterations = s.iterations;
-    config.gradient = run.numerical ? GradientMethod::numerical : GradientMethod::backprop;
-    config.iterations_per_epoch = std::max<std::size_t>(1, mnist.train.size() / s.batch);
-
+    const TrainConfig config = config_of(run, mnist.train.size());
     TwoLayerNet net(mnist.train.pixels_per_image(), s.hidden, kClasses, kWeightInitStd, run.seed);
     print_header(run, mnist, net, config.iterations_per_epoch);
     const double loss_before = print_before_training(net, mnist.test);
-    const TrainLog log = train_and_time(net, mnist, config, run, config.iterations_per_epoch);
+    const TrainLog log = train_and_time(net, mnist, config, run);
 
     const std::string setup = std::to_string(net.params.W1.rows()) + "-" +
                               std::to_string(s.hidden) + "-10, batch " + std::to_string(s.batch) +
@@ -442,17 +301,8 @@ int main(int argc, char** argv) {
     if (log.diverged) report_divergence(log, s.lr);
     write_accuracy_plot(log, config.iterations_per_epoch, setup, kOutDir + "accuracy.svg");
     print_loss_verdict(log, run.ascent, loss_before);
-    print_final_accuracy(log, is_book_run(run));
-
-    const std::size_t shown = std::min(kGridDigits, mnist.test.size());
-    const Matrix x = mnist.test.images(0, shown);
-    const Matrix y = net.predict(x);  // (50,K) class probabilities
-    print_shown_digit(x, y, mnist.test);
-    write_prediction_grid(x, y, mnist.test.labels, kOutDir + "predictions.svg");
-    std::cout << "wrote " << kOutDir << "loss.svg  (batch loss per iteration)\n"
-              << "wrote " << kOutDir << "accuracy.svg  (train and test accuracy at each measurement)\n"
-              << "wrote " << kOutDir << "predictions.svg  (the first " << shown
-              << " test digits and their predictions, mistakes in red)\n";
+    print_final_accuracy(log, write_up_note(run));
+    show_predictions(net, mnist.test);
     return 0;
   });
 }

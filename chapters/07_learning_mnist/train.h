@@ -5,8 +5,8 @@
 // Exercises (train.cpp): choose_batch, sample_batch, sgd_step, train_step: the body of the
 // book's training loop, piece by piece.
 // Given (train_given.cpp): train, the loop around train_step (checking the settings,
-// recording the losses, stopping on divergence, measuring the accuracy every epoch), and
-// accuracy_on, the accuracy on a whole set.
+// recording the losses, stopping on divergence, measuring the accuracy every epoch),
+// check_train_config, the settings' check, and accuracy_on, the accuracy on a whole set.
 //
 // Shapes: N = images in a set, B = batch, D = 784 pixels, H = hidden units, K = classes.
 // The book's names (train_neuralnet.py): choose_batch is np.random.choice(train_size,
@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -69,6 +70,12 @@ struct TrainConfig {
   std::size_t iterations_per_epoch = 0;
   GradientMethod gradient = GradientMethod::backprop;
 };
+
+// Given. Refuses a configuration no training can run, before its first step: throws
+// std::invalid_argument, the message starting with `caller` (the function the program
+// called: "train", or lesson 09's "train_fast"), if batch_size is 0 or larger than the n
+// training images, iterations is 0, or learning_rate is 0 or not finite.
+void check_train_config(const TrainConfig& config, std::size_t n, const std::string& caller);
 
 // One pass of the book's loop: one mini-batch, one step. With N = train_set.size() and
 // K = net's output size (net.params.b2.cols()):

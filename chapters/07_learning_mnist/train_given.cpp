@@ -22,20 +22,8 @@ namespace {
 // training set's would be 376 MB (and its activations 24 MB a matrix).
 constexpr std::size_t kChunk = 100;
 
-// Refuses a bad configuration before the first step, not after minutes of training.
-void check_config(const TwoLayerNet& net, const Dataset& train_set, const Dataset& test_set,
-                  const TrainConfig& config) {
-  const std::size_t n = train_set.size();
-  if (config.batch_size == 0 || config.batch_size > n) {
-    throw std::invalid_argument("train: batch_size " + std::to_string(config.batch_size) +
-                                " must be between 1 and the " + std::to_string(n) +
-                                " training images");
-  }
-  if (config.iterations == 0) throw std::invalid_argument("train: iterations must be at least 1");
-  if (config.learning_rate == 0.0 || !std::isfinite(config.learning_rate)) {
-    throw std::invalid_argument("train: learning_rate must be a nonzero finite number (a "
-                                "negative one climbs)");
-  }
+// Refuses images the net cannot take before the first step, not after minutes of training.
+void check_sets(const TwoLayerNet& net, const Dataset& train_set, const Dataset& test_set) {
   const std::size_t d = net.params.W1.rows();
   for (const Dataset* set : {&train_set, &test_set}) {
     if (set->pixels_per_image() != d) {
@@ -49,6 +37,22 @@ void check_config(const TwoLayerNet& net, const Dataset& train_set, const Datase
 }
 
 }  // namespace
+
+void check_train_config(const TrainConfig& config, std::size_t n, const std::string& caller) {
+  if (config.batch_size == 0 || config.batch_size > n) {
+    throw std::invalid_argument(caller + ": batch_size " + std::to_string(config.batch_size) +
+                                " must be between 1 and the " + std::to_string(n) +
+                                " training images");
+  }
+  if (config.iterations == 0) {
+    throw std::invalid_argument(caller + ": iterations must be at least 1");
+  }
+  if (config.learning_rate == 0.0 || !std::isfinite(config.learning_rate)) {
+    throw std::invalid_argument(caller +
+                                ": learning_rate must be a nonzero finite number (a negative "
+                                "one climbs)");
+  }
+}
 
 double accuracy_on(const TwoLayerNet& net, const Dataset& data) {
   if (data.size() == 0) throw std::invalid_argument("accuracy_on: an empty set has no accuracy");
@@ -115,7 +119,8 @@ TrainLog training_loop(const TrainConfig& config, std::size_t n, const TrainObse
 
 TrainLog train(TwoLayerNet& net, const Dataset& train_set, const Dataset& test_set,
                const TrainConfig& config, Rng& rng, const TrainObserver& observer) {
-  check_config(net, train_set, test_set, config);
+  check_train_config(config, train_set.size(), "train");
+  check_sets(net, train_set, test_set);
   return training_loop(
       config, train_set.size(), observer, [&] { return train_step(net, train_set, config, rng); },
       [&] { return std::make_pair(accuracy_on(net, train_set), accuracy_on(net, test_set)); });

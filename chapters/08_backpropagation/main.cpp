@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "chapters/07_learning_mnist/program.h"
 #include "chapters/07_learning_mnist/train.h"
 #include "chapters/08_backpropagation/layer_net.h"
 #include "chapters/08_backpropagation/layers.h"
@@ -29,15 +30,9 @@
 
 namespace {
 
-constexpr std::size_t kClasses = 10;
-constexpr double kWeightInitStd = 0.01;  // the book's weight_init_std
-// Lesson 07's settings (the book's train_neuralnet.py), and the accuracies a write-up of
-// the book's chapter 4 printed on the last line of its run of that code (not figures of
-// the book, which shows the curve).
-constexpr std::size_t kHidden = 50, kBatch = 100;
-constexpr double kLearningRate = 0.1;
-constexpr double kWriteUpTrainAccuracy = 0.948;
-constexpr double kWriteUpTestAccuracy = 0.946;
+// Lesson 07's settings (the book's train_neuralnet.py), iterations aside.
+constexpr std::size_t kHidden = kBook.hidden, kBatch = kBook.batch;
+constexpr double kLearningRate = kBook.lr;
 // The gradient check (the book's gradient_check.py): the first 3 training images through
 // a fresh net, backprop against the numerical gradient. The numerical gradient costs two
 // forward passes per parameter, and both the passes and the parameters grow with H, so
@@ -120,10 +115,6 @@ std::string in_seconds(double s) {
   return text;
 }
 
-std::size_t parameter_count(const TwoLayerParams& p) {
-  return p.W1.size() + p.b1.size() + p.W2.size() + p.b2.size();
-}
-
 // "784-50-10"
 std::string layout(const TwoLayerParams& p) {
   return std::to_string(p.W1.rows()) + "-" + std::to_string(p.W1.cols()) + "-" +
@@ -196,18 +187,12 @@ void check_gradients(const Mnist& mnist, std::uint64_t seed, bool timing) {
 // lesson 07's epoch lines and the final accuracies beside the write-up's.
 void train_layered_net(const Mnist& mnist, std::uint64_t seed, std::size_t iterations) {
   LayerNet net(mnist.train.pixels_per_image(), kHidden, kClasses, kWeightInitStd, seed);
-  TrainConfig config;
-  config.batch_size = kBatch;
-  config.learning_rate = kLearningRate;
-  config.iterations = iterations;
-  const std::size_t per_epoch = mnist.train.size() / kBatch;
-  config.iterations_per_epoch = per_epoch;
-  TrainObserver observer;
-  observer.on_evaluation = [&](const Evaluation& e) {
-    std::cout << epoch_line(e.iteration, per_epoch, iterations, e.mean_loss, e.train_accuracy,
-                            e.test_accuracy)
-              << std::endl;
-  };
+  Run lesson07;
+  lesson07.settings = {kHidden, kBatch, iterations, kLearningRate};
+  const TrainConfig config = config_of(lesson07, mnist.train.size());
+  ProgressLine progress(iterations);
+  const TrainObserver observer =
+      printing_observer(progress, config.iterations_per_epoch, iterations, Printed::epochs);
   std::cout << "training the " << layout(net.params)
             << " layered net with lesson 07's loop, settings and batches (its epoch lines):\n";
   Rng batch_rng(seed + 1);
@@ -217,20 +202,20 @@ void train_layered_net(const Mnist& mnist, std::uint64_t seed, std::size_t itera
                              ". HINT: with lr 0.1 it does not; check the layers' backward "
                              "passes with make check CH=08");
   }
-  const Evaluation& end = log.evaluations.back();
-  const std::string note = iterations == 10000 ? "" : " after 10000 iterations (--iters 10000)";
-  std::cout << "\nfinal train_acc: " << fixed(end.train_accuracy, 4) << "   the write-up's run ≈ "
-            << fixed(kWriteUpTrainAccuracy, 3) << note << "\n";
-  std::cout << "final test_acc: " << fixed(end.test_accuracy, 4) << "   the write-up's run ≈ "
-            << fixed(kWriteUpTestAccuracy, 3) << note << "\n";
+  std::cout << "\n";
+  print_final_accuracy(
+      log, iterations == kBook.iterations ? "" : " after 10000 iterations (--iters 10000)");
 }
 
-}  // namespace
+// What the flags ask for.
+struct Options {
+  std::size_t iterations;
+  std::uint64_t seed;
+  std::string dir;
+  bool timing;
+};
 
-int main(int argc, char** argv) {
-  Flags flags("08_backpropagation",
-              "Backpropagation: the shopping graph, the gradient check, training the layered "
-              "net.");
+Options parse_flags(int argc, char** argv, Flags& flags) {
   flags.option("iters", std::to_string(kDefaultIterations),
                "training iterations: 1200 = 2 epochs; lesson 07's full run is 10000");
   flags.option("seed", "42", "weights from Rng(seed), batches from Rng(seed + 1), as lesson 07");
@@ -241,32 +226,44 @@ int main(int argc, char** argv) {
   // One recorded loss per iteration (8 bytes), on top of about 0.6 GiB for the data, the
   // nets and the evaluation chunks.
   flags.require_memory(8.0 * static_cast<double>(iterations) + 0.6 * (1 << 30), {"iters"});
-  const auto seed = static_cast<std::uint64_t>(flags.integer("seed", 0));
-  const std::string dir = flags.text("data");
-  const bool timing = flags.on("timing");
+  return {iterations, static_cast<std::uint64_t>(flags.integer("seed", 0)), flags.text("data"),
+          flags.on("timing")};
+}
 
+void print_header(const Options& run) {
+  std::cout << header(
+                   {{"program", "08_backpropagation"},
+                    {"data", run.dir},
+                    {"network", "784-" + std::to_string(kHidden) + "-" + std::to_string(kClasses) +
+                                    " as layers Affine, Sigmoid, Affine, SoftmaxWithLoss; "
+                                    "weights " +
+                                    repr(kWeightInitStd) + "·N(0,1), biases 0"},
+                    {"seed", seed_text(run.seed, ", as lesson 07")},
+                    {"training", std::to_string(run.iterations) + " iterations, batch " +
+                                     std::to_string(kBatch) + ", lr " + repr(kLearningRate)}})
+            << "\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Flags flags("08_backpropagation",
+              "Backpropagation: the shopping graph, the gradient check, training the layered "
+              "net.");
+  const Options run = parse_flags(argc, argv, flags);
   return guarded_main(flags, [&] {
-    std::cout << "program: 08_backpropagation\n";
-    std::cout << "data: " << dir << "\n";
-    std::cout << "network: 784-" << kHidden << "-" << kClasses
-              << " as layers Affine, Sigmoid, Affine, SoftmaxWithLoss; weights "
-              << repr(kWeightInitStd) << "·N(0,1), biases 0\n";
-    std::cout << "seed: " << seed << " (weights Rng(" << seed << "), batches Rng(" << seed + 1
-              << "), as lesson 07)\n";
-    std::cout << "training: " << iterations << " iterations, batch " << kBatch << ", lr "
-              << repr(kLearningRate) << "\n\n";
-
+    print_header(run);
     buy_apples();
     buy_apples_and_oranges();
 
-    const Mnist mnist = load_mnist(dir);
+    const Mnist mnist = load_mnist(run.dir);
     if (mnist.train.size() < kBatch) {
-      throw std::runtime_error(dir + " holds " + std::to_string(mnist.train.size()) +
+      throw std::runtime_error(run.dir + " holds " + std::to_string(mnist.train.size()) +
                                " training images, fewer than one batch of " +
                                std::to_string(kBatch) + ". HINT: run make data for all 60,000");
     }
-    check_gradients(mnist, seed, timing);
-    train_layered_net(mnist, seed, iterations);
+    check_gradients(mnist, run.seed, run.timing);
+    train_layered_net(mnist, run.seed, run.iterations);
     return 0;
   });
 }

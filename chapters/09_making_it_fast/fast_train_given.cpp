@@ -630,16 +630,7 @@ TrainLog train_fast(TwoLayerNet& net, const SparseSet& train_set, const SparseSe
                     const TrainConfig& config, Rng& rng, const TrainObserver& observer,
                     const FastOptions& options) {
   const std::size_t n = train_set.x.rows, D = net.params.W1.rows(), K = net.params.W2.cols();
-  if (config.batch_size == 0 || config.batch_size > n) {
-    throw std::invalid_argument("train_fast: batch_size " + std::to_string(config.batch_size) +
-                                " must be between 1 and the " + std::to_string(n) +
-                                " training images");
-  }
-  if (config.iterations == 0)
-    throw std::invalid_argument("train_fast: iterations must be at least 1");
-  if (!std::isfinite(config.learning_rate) || config.learning_rate == 0.0) {
-    throw std::invalid_argument("train_fast: learning_rate must be finite and not 0");
-  }
+  check_train_config(config, n, "train_fast");
   // train fails at the first product (shapes) or one-hot label before any step; the same
   // checks, here before any thread starts.
   for (const SparseSet* set : {&train_set, &test_set}) {

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "chapters/06_two_layer_net/two_layer_net.h"
+#include "chapters/07_learning_mnist/program.h"
 #include "chapters/07_learning_mnist/train.h"
 #include "chapters/09_making_it_fast/fast_train.h"
 #include "chapters/09_making_it_fast/kernels.h"
@@ -32,26 +33,13 @@
 #include "chapters/09_making_it_fast/numerical_fast.h"
 #include "common/cli.h"
 #include "common/format.h"
-#include "common/parallel.h"
 #include "common/mnist.h"
+#include "common/parallel.h"
 #include "common/random.h"
 
 namespace {
 
-constexpr std::size_t kClasses = 10;
-constexpr double kWeightInitStd = 0.01;  // the book's weight_init_std
-constexpr std::size_t kThreads = 2;      // this machine's cores; no result depends on it
-
-// Lesson 07's settings (the book's train_neuralnet.py), and the smaller ones lesson 07
-// uses with --gradient numerical (an iteration of the book's net costs 2·39,760 losses).
-struct Settings {
-  std::size_t hidden, batch, iterations;
-  double lr;
-};
-constexpr Settings kBook{50, 100, 10000, 0.1};
-constexpr Settings kNumericalDefaults{10, 10, 100, 1.0};
-constexpr double kPublishedTrainAccuracy = 0.948;
-constexpr double kPublishedTestAccuracy = 0.946;
+constexpr std::size_t kThreads = 2;  // this machine's cores; no result depends on it
 
 // Each idea trains this many iterations of the run for its check: enough for the numbers
 // to move, few enough that lesson 07's plain step, the slowest, takes a small part of the
@@ -86,17 +74,6 @@ constexpr double kFloatAccuracyTol = 0.003;
 // losses, each rounded to ~3e-16, divided by 2h = 2e-4: ~1e-12 of noise per entry against
 // entries of ~1e-3 (measured: below 1e-9).
 constexpr double kNumericalTol = 1e-8;
-
-const std::vector<std::size_t> kShownIterations = {1, 2, 3, 5, 10, 20, 50, 100, 200, 500};
-
-// A flag whose default depends on --gradient: "auto" picks backprop's or numerical's.
-std::size_t size_flag(const Flags& flags, const std::string& name, std::size_t for_backprop,
-                      std::size_t for_numerical, bool numerical) {
-  if (flags.text(name) == "auto") return numerical ? for_numerical : for_backprop;
-  constexpr long kMaxHidden = 100'000;  // W1 alone would be 300 MB in float
-  return static_cast<std::size_t>(
-      flags.integer(name, 1, name == "hidden" ? kMaxHidden : 1'000'000'000));
-}
 
 // How far parameters a are from b: the worst of the four relative errors of lesson 06,
 // max|a − b| / max(|a|, |b|) over each matrix.
@@ -213,418 +190,503 @@ Work count_work(const SparseSet& train, const SparseSet& test, const TrainConfig
   return w;
 }
 
+// The bytes the program holds at most, about, for the sizes asked, MNIST's 70,000 images
+// of D = 784 pixels assumed (the data's own size is known only once it is read):
+//  - the data: pixel bytes and labels; with the float path, the two sparse sets, which
+//    reserve room for every pixel (6 bytes: a float and a column), nonzero or not;
+//  - the net in double, 16 times: the start, the trained net, the nets and parameters the
+//    checks keep for each idea, one slice more while timing, a gradient and the step's
+//    temporaries;
+//  - a plain step on the batch: its pixels (B,D) in double, made sparse and dense again
+//    by the exact path, and lesson 06's activations, 8 matrices (B,H);
+//  - 4 FastNets (the float path: ideas 3-5 keep one each, and the timing or train_fast
+//    one more): W1, W2 twice and the biases in float, rows padded to a tile of 64 floats;
+//    a step's buffers for B rows (twice, for the moment a step without reuse makes new
+//    ones); for each thread, the buffers of an evaluation chunk of 128 images;
+//  - evaluations in double, 1,000 images a chunk, one chunk a thread and the checks' 1,000
+//    test images; the slices' first 100 batches; one loss per iteration.
+double memory_needed(const Settings& s, bool numerical) {
+  constexpr double D = 784, K = kClasses, kImages = 70000, kTile = 64, kChunk = 128;
+  const double H = static_cast<double>(s.hidden), B = static_cast<double>(s.batch);
+  const double T = kThreads, Hp = std::ceil(H / kTile) * kTile;  // H floats, padded
+  const double params = D * H + H + H * K + K;
+  const double data = kImages * (D + 8);
+  const double nets = 16 * 8 * params;
+  const double step = 8 * B * (D + K) + 26 * B * D + 8 * 8 * B * H;
+  const double evaluations = (T + 1) * 1000 * 8 * (D + 4 * H) + 1000 * D * 10;
+  const double batches = 100 * B * 8, losses = 8 * static_cast<double>(s.iterations);
+  double bytes = data + nets + step + evaluations + batches + losses;
+  if (!numerical) {
+    const double sparse_sets = kImages * (6 * D + 8);
+    const double weights = 4 * (D * Hp + H * kTile + K * Hp + Hp + kTile);
+    const double step_buffers = 2 * (4 * B * (4 * Hp + 2 * kTile) + 8 * B) + 6 * B * D;
+    const double chunks = T * (4 * kChunk * (3 * Hp + kTile) + 6 * kChunk * D);
+    bytes += sparse_sets + 4 * (weights + step_buffers + chunks);
+  }
+  return bytes;
+}
+
+// The run's data: MNIST, and the float path's sets, made once (empty with the numerical
+// gradient, whose path reads the Datasets).
+struct Data {
+  Mnist mnist;
+  SparseSet train_set, test_set;
+};
+
+void print_header(const Run& run, const Mnist& mnist, const TrainConfig& config) {
+  const Settings& s = run.settings;
+  const std::string shape = std::to_string(mnist.train.pixels_per_image()) + "-" +
+                            std::to_string(s.hidden) + "-" + std::to_string(kClasses);
+  std::cout << header(
+      {{"program", "09_making_it_fast"},
+       {"data", data_text(run.dir, mnist)},
+       {"network", shape + ", batch " + std::to_string(s.batch) + ", lr " + repr(s.lr) + ", " +
+                       std::to_string(s.iterations) + " iterations, accuracy every " +
+                       std::to_string(config.iterations_per_epoch) + " and after the last" +
+                       (is_book_run(run) ? " (lesson 07's default run)" : "")},
+       {"gradient", run.numerical
+                        ? "numerical (numerical_gradient_fast: only what each nudge changes)"
+                        : "backprop"},
+       {"update", update_text(run.ascent)},
+       {"seed", seed_text(run.seed, ", as lesson 07")},
+       {"threads", std::to_string(kThreads) + " (no result depends on the number)"}});
+  std::cout << std::flush;  // the header, before a stub not written yet can stop the program
+}
+
+// The float path's sets, made once, and the share of the pixels they keep; returns the
+// seconds they took.
+double make_sparse_sets(Data& data) {
+  const double seconds = seconds_of([&] {
+    data.train_set = sparse_set(data.mnist.train, kClasses);
+    data.test_set = sparse_set(data.mnist.test, kClasses);
+  });
+  const SparseFloats& x = data.train_set.x;
+  const double D = static_cast<double>(x.cols);
+  const double inked = static_cast<double>(x.nonzeros()) / (static_cast<double>(x.rows) * D);
+  std::cout << "nonzero pixels: " << fixed(100.0 * inked, 1) << "% of the training set's "
+            << x.rows * x.cols << ", " << fixed(inked * D, 1)
+            << " an image: the only ones x·W1 needs\n";
+  return seconds;
+}
+
+// What every idea's slice starts from: the same weights, the same batches, the same test
+// images, and the step's signed learning rate.
+struct SliceInputs {
+  const Data& data;
+  const TwoLayerNet& start;
+  double step;
+  std::size_t batch, slice, timed_images;
+  std::vector<std::vector<std::size_t>> batches{};  // the run's first batches
+  Batch test_part{};                                // the first timed_images test images
+  SparseRows test_part_pixels{};
+  std::vector<std::size_t> test_part_labels{};
+};
+
+SliceInputs slice_inputs(const Data& data, const TwoLayerNet& start, const Run& run,
+                         const TrainConfig& config) {
+  const Dataset& test = data.mnist.test;
+  const std::size_t slice = std::min(run.settings.iterations,
+                                     run.numerical ? kSliceIterationsNumerical : kSliceIterations);
+  SliceInputs in{.data = data,
+                 .start = start,
+                 .step = config.learning_rate,
+                 .batch = run.settings.batch,
+                 .slice = slice,
+                 .timed_images = std::min(kTimedImages, test.size())};
+  Rng rng(run.seed + 1);
+  for (std::size_t i = 0; i < std::max(slice, kFloatTimedIterations); ++i) {
+    in.batches.push_back(choose_batch(rng, data.mnist.train.size(), in.batch));
+  }
+  std::vector<std::size_t> first_test(in.timed_images);
+  for (std::size_t k = 0; k < in.timed_images; ++k) first_test[k] = k;
+  in.test_part = sample_batch(test, first_test, kClasses);
+  in.test_part_pixels = sparse_rows(in.test_part.x);
+  in.test_part_labels.assign(test.labels.begin(),
+                             test.labels.begin() + static_cast<std::ptrdiff_t>(in.timed_images));
+  return in;
+}
+
+// A slice of lesson 07's loop on a copy of the start net: each iteration's batch by
+// sample_batch from the slice's batches, then `step` (which returns the loss after it);
+// `accuracy` measures the trained net.
+Slice train_slice(const SliceInputs& in, std::size_t iterations,
+                  const std::function<double(TwoLayerNet&, const Batch&)>& step,
+                  const std::function<double(const TwoLayerNet&)>& accuracy) {
+  auto net = std::make_shared<TwoLayerNet>(in.start);
+  Slice s;
+  for (std::size_t i = 0; i < iterations; ++i) {
+    const Batch batch = sample_batch(in.data.mnist.train, in.batches[i], kClasses);
+    s.losses.push_back(step(*net, batch));
+  }
+  s.params = net->params;
+  s.accuracy = [net, accuracy] { return accuracy(*net); };
+  return s;
+}
+
+// Lesson 07's step, plain: the four calls of train's loop body; lesson 06's accuracy.
+// With the numerical gradient as lesson 07's --gradient numerical, or the fast one.
+enum class Gradient { backprop, numerical, numerical_fast };
+TwoLayerParams gradient_of(Gradient gradient, TwoLayerNet& net, const Batch& batch) {
+  if (gradient == Gradient::backprop) return net.gradient(batch.x, batch.t);
+  if (gradient == Gradient::numerical) return net.numerical_gradient(batch.x, batch.t);
+  return numerical_gradient_fast(net, batch.x, batch.t);
+}
+
+std::function<Slice(std::size_t)> plain_idea(const SliceInputs& in, Gradient gradient) {
+  const auto step = [&in, gradient](TwoLayerNet& net, const Batch& batch) {
+    sgd_step(net.params, gradient_of(gradient, net, batch), in.step);
+    return net.loss(batch.x, batch.t);
+  };
+  const auto accuracy = [&in](const TwoLayerNet& net) {
+    return net.accuracy(in.test_part.x, in.test_part.t);
+  };
+  return [&in, step, accuracy](std::size_t n) { return train_slice(in, n, step, accuracy); };
+}
+
+// Lesson 07's batch made sparse, and sparse_step; the accuracy from sparse pixels.
+std::function<Slice(std::size_t)> exact_idea(const SliceInputs& in, SparseProducts products) {
+  const auto step = [&in, products](TwoLayerNet& net, const Batch& batch) {
+    return sparse_step(net, sparse_rows(batch.x), batch.t, in.step, products);
+  };
+  const auto accuracy = [&in](const TwoLayerNet& net) {
+    return static_cast<double>(sparse_correct(net, in.test_part_pixels, in.test_part_labels)) /
+           static_cast<double>(in.timed_images);
+  };
+  return [&in, step, accuracy](std::size_t n) { return train_slice(in, n, step, accuracy); };
+}
+
+// The float path. Without reuse, its batches are made as the plain code makes them: each
+// one copied out of the set (sample_batch), made sparse and rounded to float, into new
+// buffers. With reuse, the set is made sparse once, and every batch gathered from it into
+// a buffer made once.
+std::function<Slice(std::size_t)> fast_idea(const SliceInputs& in, FastOptions options) {
+  return [&in, options](std::size_t iterations) {
+    const Dataset& train = in.data.mnist.train;
+    auto net = std::make_shared<FastNet>(in.start.params, in.batch, options);
+    Slice s;
+    for (std::size_t i = 0; i < iterations; ++i) {
+      const std::vector<std::size_t>& rows = in.batches[i];
+      if (options.reuse_buffers) {
+        s.losses.push_back(net->step(in.data.train_set, rows, in.step));
+        continue;
+      }
+      std::vector<std::size_t> labels(rows.size());
+      for (std::size_t k = 0; k < rows.size(); ++k) labels[k] = train.labels[rows[k]];
+      const Batch batch = sample_batch(train, rows, kClasses);
+      s.losses.push_back(net->step(to_floats(sparse_rows(batch.x)), labels, in.step));
+    }
+    s.params = net->params();
+    s.accuracy = [&in, net] { return net->accuracy(in.data.test_set, in.timed_images); };
+    return s;
+  };
+}
+
+std::vector<Idea> the_ideas(const SliceInputs& in, bool numerical) {
+  std::vector<Idea> ideas;
+  ideas.emplace_back("plain: lesson 07's step",
+                     plain_idea(in, numerical ? Gradient::numerical : Gradient::backprop),
+                     in.slice);
+  if (numerical) {
+    ideas.emplace_back("6 only what a nudge changes", plain_idea(in, Gradient::numerical_fast),
+                       in.slice);
+    return ideas;
+  }
+  ideas.emplace_back("1 zeros skipped", exact_idea(in, SparseProducts::forward), in.slice);
+  ideas.emplace_back("2 no transpose", exact_idea(in, SparseProducts::forward_and_gradient),
+                     in.slice);
+  ideas.emplace_back("3 16 floats at a time", fast_idea(in, {1, false}), kFloatTimedIterations);
+  ideas.emplace_back("4 buffers made once", fast_idea(in, {1, true}), kFloatTimedIterations);
+  ideas.emplace_back("5 two threads", fast_idea(in, {kThreads, true}), kFloatTimedIterations);
+  return ideas;
+}
+
+// Ideas 1-4 run on one core, and so does the plain step while it is timed here, so that
+// each row measures its own idea (lesson 07's program shares the plain path's big products
+// between the cores, which idea 5 does for the fast one).
+void measure_on_one_core(std::vector<Idea>& ideas, std::size_t slice) {
+  const std::size_t threads_before = parallel_threads();
+  set_parallel_threads(1);
+  measure(ideas, slice);
+  set_parallel_threads(threads_before);
+}
+
+// The check of the float path (idea 3) against the plain step, within the tolerances.
+bool check_floats(const Idea& floats, const Idea& plain) {
+  const double loss_diff = max_diff(floats.result.losses, plain.result.losses);
+  const double param_diff = max_param_diff(floats.result.params, plain.result.params);
+  const double accuracy_diff = std::fabs(floats.accuracy - plain.accuracy);
+  return check_line(
+      floats.name,
+      differences(floats.result, plain.result) + ", accuracy " + fixed(floats.accuracy, 4),
+      "within " + sci(kFloatLossTol, 0) + ", " + sci(kFloatParamTol, 0) + ", ±" +
+          repr(kFloatAccuracyTol) + " (kFloat*Tol)",
+      loss_diff <= kFloatLossTol && param_diff <= kFloatParamTol &&
+          accuracy_diff <= kFloatAccuracyTol);
+}
+
+// Ideas 1-5 against the plain step (ideas[0]): 1 and 2 bit for bit, 3 within the float
+// tolerances, 4 and 5 bit for bit against the idea before them.
+bool check_backprop_ideas(const std::vector<Idea>& ideas, std::size_t slice) {
+  bool ok = true;
+  const Idea& plain = ideas[0];
+  const std::string equal = std::to_string(slice) + " losses, 4 parameters and the accuracy (" +
+                            fixed(plain.accuracy, 4) + ") equal, bit for bit";
+  for (std::size_t k = 1; k <= 2; ++k) {
+    const bool same = identical(ideas[k], plain);
+    ok &= check_line(ideas[k].name, same ? equal : differences(ideas[k].result, plain.result),
+                     "bit for bit", same);
+  }
+  ok &= check_floats(ideas[3], plain);
+  for (std::size_t k = 4; k <= 5; ++k) {
+    const bool same = identical(ideas[k], ideas[k - 1]);
+    ok &= check_line(ideas[k].name,
+                     same ? "as idea " + std::to_string(k - 1) + ", bit for bit"
+                          : differences(ideas[k].result, ideas[k - 1].result),
+                     "bit for bit", same);
+  }
+  return ok;
+}
+
+// With --gradient numerical: the fast gradient's slice (ideas[1]) against lesson 06's. The
+// two gradients differ by rounding, so the steps do, by about as much.
+bool check_numerical_idea(const std::vector<Idea>& ideas) {
+  const Idea &plain = ideas[0], &fast = ideas[1];
+  const double loss_diff = max_diff(fast.result.losses, plain.result.losses);
+  const double param_diff = max_param_diff(fast.result.params, plain.result.params);
+  return check_line(fast.name, differences(fast.result, plain.result),
+                    "within " + sci(kNumericalTol, 0) + " (kNumericalTol)",
+                    loss_diff <= kNumericalTol && param_diff <= kNumericalTol);
+}
+
+// How long one numerical gradient took, lesson 06's and the fast one (idea 6).
+struct NudgeTimes {
+  double slow = 0.0, fast = 0.0;
+};
+
+// Idea 6: one numerical gradient of a net of lesson 07's --gradient numerical size, on the
+// run's first images, the fast one against lesson 06's.
+bool check_nudges(const SliceInputs& in, std::uint64_t seed, NudgeTimes& times) {
+  const Dataset& train = in.data.mnist.train;
+  const std::size_t D = train.pixels_per_image();
+  TwoLayerNet small(D, kNumericalDefaults.hidden, kClasses, kWeightInitStd, seed);
+  const std::vector<std::size_t>& first = in.batches[0];
+  const Batch batch = sample_batch(
+      train, std::vector<std::size_t>(first.begin(), first.begin() + kNumericalImages), kClasses);
+  TwoLayerParams slow, quick;
+  times.slow = seconds_of([&] { slow = small.numerical_gradient(batch.x, batch.t); });
+  times.fast =
+      median_seconds(kRounds, [&] { quick = numerical_gradient_fast(small, batch.x, batch.t); });
+  const double error = max_param_diff(quick, slow);
+  return check_line("6 only what a nudge changes",
+                    "one numerical gradient (" + std::to_string(D) + "-" +
+                        std::to_string(kNumericalDefaults.hidden) + "-" + std::to_string(kClasses) +
+                        ", " + std::to_string(kNumericalImages) + " images): relative error " +
+                        sci(error, 1) + " against lesson 06's",
+                    "below " + sci(kNumericalTol, 0) + " (kNumericalTol)", error < kNumericalTol);
+}
+
+// The checks' lines; stops the program if one fails.
+void run_checks(const std::vector<Idea>& ideas, const SliceInputs& in, const Run& run,
+                NudgeTimes& nudge_times) {
+  std::cout << "checks: iterations 1-" << in.slice << " of this run, each idea against lesson "
+            << "07's plain step (your choose_batch, sample_batch, sgd_step; lesson 06's "
+            << (run.numerical ? "numerical_gradient" : "gradient") << " and loss), from the same "
+            << "weights on the same batches; then the accuracy on the first " << in.timed_images
+            << " test images\n";
+  bool ok = true;
+  if (run.numerical) {
+    ok = check_numerical_idea(ideas);
+  } else {
+    ok = check_backprop_ideas(ideas, in.slice);
+    ok &= check_nudges(in, run.seed, nudge_times);  // printed, whether or not those held
+  }
+  if (!ok) {
+    throw std::runtime_error(
+        "a check FAILED above: that idea does not compute what lesson 07's plain step does. "
+        "HINT: run make check CH=09; the failing test names the kernel");
+  }
+}
+
+// With the numerical gradient: lesson 07's step with the fast gradient, and lesson 07's
+// accuracies (accuracy_on), in lesson 07's loop.
+TrainLog train_numerical(TwoLayerNet& net, const Data& data, const TrainConfig& config,
+                         Rng& batch_rng, const TrainObserver& observer) {
+  const Dataset &train = data.mnist.train, &test = data.mnist.test;
+  const auto step = [&] {
+    const Batch batch =
+        sample_batch(train, choose_batch(batch_rng, train.size(), config.batch_size), kClasses);
+    sgd_step(net.params, numerical_gradient_fast(net, batch.x, batch.t), config.learning_rate);
+    return net.loss(batch.x, batch.t);
+  };
+  const auto accuracies = [&] {
+    return std::make_pair(accuracy_on(net, train), accuracy_on(net, test));
+  };
+  return training_loop(config, train.size(), observer, step, accuracies);
+}
+
+// The run, every idea on, from the start net; stops the program if it diverges.
+TrainLog train_every_idea(const Data& data, const TwoLayerNet& start, const Run& run,
+                          const TrainConfig& config, double& seconds) {
+  std::cout << "\ntraining: " << config.iterations << " iterations, every idea on"
+            << (run.numerical ? "" : " (FastNet, " + std::to_string(kThreads) + " threads)")
+            << "\n";
+  ProgressLine progress(config.iterations);
+  const TrainObserver observer = printing_observer(progress, config.iterations_per_epoch,
+                                                   config.iterations, Printed::shown_and_epochs);
+  TwoLayerNet net = start;
+  Rng batch_rng(run.seed + 1);
+  TrainLog log;
+  seconds = seconds_of([&] {
+    log = run.numerical ? train_numerical(net, data, config, batch_rng, observer)
+                        : train_fast(net, data.train_set, data.test_set, config, batch_rng,
+                                     observer, {kThreads, true});
+  });
+  progress.clear();
+  if (log.diverged) {
+    throw std::runtime_error("training diverged at iteration " + std::to_string(log.losses.size()) +
+                             " (lr " + repr(run.settings.lr) +
+                             "): the loss is not finite. HINT: lower --lr (the book's 0.1 works)");
+  }
+  return log;
+}
+
+// What the program measured, beside the ideas' own times.
+struct Times {
+  std::chrono::steady_clock::time_point started;  // the program's start
+  double load = 0.0, sparse = 0.0, checks = 0.0, train = 0.0;
+  NudgeTimes nudges;
+  double since_start() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  }
+};
+
+// The work, counted from the run's own batches (backprop only).
+Work print_work(const Data& data, const TrainConfig& config, const Run& run,
+                std::size_t evaluations) {
+  const Work work = count_work(data.train_set, data.test_set, config, run.seed + 1,
+                               run.settings.hidden, kClasses, evaluations);
+  std::cout << "work: " << sci(work.sparse + work.dense, 2)
+            << " multiply-adds: " << sci(work.sparse, 2)
+            << " in the sparse products (3 a step, 1 an image "
+            << "evaluated), " << sci(work.dense, 2) << " in the output layer\n";
+  return work;
+}
+
+// Each idea's time for the whole run, estimated from its step and evaluation times.
+struct Estimate {
+  double iterations, evaluations, scale;  // scale: images evaluated / timed_images
+  bool numerical;
+  double of(const Idea& idea) const {
+    return idea.step_seconds * iterations +
+           (numerical ? 0.0 : idea.evaluation_seconds * scale * evaluations);
+  }
+};
+
+// The table of the ideas' times, and the line that says how they were measured.
+void print_timing_table(const std::vector<Idea>& ideas, const Estimate& estimate,
+                        const SliceInputs& in, std::size_t images, std::size_t evaluations) {
+  const bool numerical = estimate.numerical;
+  Table table(numerical ? std::vector<std::string>{"idea", "one step", "speed-up", "the run (est.)",
+                                                   "speed-up"}
+                        : std::vector<std::string>{"idea", "one step", "speed-up", "one evaluation",
+                                                   "speed-up", "the run (est.)", "speed-up"});
+  const Idea& plain = ideas[0];
+  for (const Idea& idea : ideas) {
+    std::vector<std::string> row = {idea.name, duration(idea.step_seconds),
+                                    times(plain.step_seconds / idea.step_seconds)};
+    if (!numerical) {
+      row.push_back(duration(idea.evaluation_seconds * estimate.scale));
+      row.push_back(times(plain.evaluation_seconds / idea.evaluation_seconds));
+    }
+    row.push_back(duration(estimate.of(idea)));
+    row.push_back(times(estimate.of(plain) / estimate.of(idea)));
+    table.add(row);
+  }
+  std::cout << "\n" << table.text("timing: ");
+  std::cout << "timing: (one step: the median of " << kRounds << " rounds, over iterations 1-"
+            << in.slice
+            << (numerical ? "" : " (1-" + std::to_string(kFloatTimedIterations) + " for ideas 3-5)")
+            << (numerical ? ""
+                          : "; one evaluation: " + std::to_string(in.timed_images) +
+                                " test images, scaled to both sets' " + std::to_string(images))
+            << "; the run: " << static_cast<std::size_t>(estimate.iterations) << " steps"
+            << (numerical ? ""
+                          : " and " + std::to_string(evaluations) +
+                                (evaluations == 1 ? " evaluation" : " evaluations"))
+            << ")\n";
+}
+
+// The timing lines after the table: idea 6, where the program's time went, and (backprop)
+// the machine's peak and the floor it sets for the work counted.
+void print_timing_notes(const Times& t, const Estimate& estimate, const Idea& last, std::size_t D,
+                        const Work& work) {
+  const bool numerical = estimate.numerical;
+  if (!numerical) {
+    std::cout << "timing: 6 only what a nudge changes: one numerical gradient of a " << D << "-"
+              << kNumericalDefaults.hidden << "-" << kClasses << " net on " << kNumericalImages
+              << " images, lesson 06's " << duration(t.nudges.slow) << ", fast "
+              << duration(t.nudges.fast) << ": " << times(t.nudges.slow / t.nudges.fast) << "\n";
+  }
+  std::cout << "timing: this run: training " << duration(t.train) << " (estimated "
+            << duration(estimate.of(last)) << "); the program until now "
+            << duration(t.since_start()) << ": loading MNIST " << duration(t.load)
+            << (numerical ? "" : ", the sparse sets " + duration(t.sparse))
+            << ", the checks and timings " << duration(t.checks) << "\n";
+  if (numerical) return;
+  const double peak = peak_multiply_adds(kThreads);
+  const double floor = (work.sparse + work.dense) / peak;
+  std::cout << "timing: peak: " << fixed(peak / 1e9, 0) << " G multiply-adds/s (float, fused, "
+            << kThreads << " threads, measured just now)\n";
+  std::cout << "timing: floor: " << duration(floor) << " for the work above at that peak; "
+            << "the training took " << times(t.train / floor) << " the floor\n";
+}
+
+// After the run: the work counted (backprop), then everything measured.
+void print_work_and_times(const std::vector<Idea>& ideas, const SliceInputs& in, const Data& data,
+                          const Run& run, const TrainConfig& config, const TrainLog& log,
+                          const Times& t) {
+  const std::size_t evaluations = log.evaluations.size();
+  const std::size_t images = data.mnist.train.size() + data.mnist.test.size();
+  const Work work = run.numerical ? Work{} : print_work(data, config, run, evaluations);
+  const Estimate estimate{
+      static_cast<double>(run.settings.iterations), static_cast<double>(evaluations),
+      static_cast<double>(images) / static_cast<double>(in.timed_images), run.numerical};
+  print_timing_table(ideas, estimate, in, images, evaluations);
+  print_timing_notes(t, estimate, ideas.back(), data.mnist.train.pixels_per_image(), work);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  const auto started = std::chrono::steady_clock::now();
-  const auto since_start = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  };
-
+  Times t;
+  t.started = std::chrono::steady_clock::now();
   Flags flags("09_making_it_fast",
               "Trains lesson 07's default run with every idea of lesson 09, after checking each "
               "against lesson 07's plain step, and times them.");
-  flags.option("hidden", "auto", "hidden units H: 50, or 10 with --gradient numerical");
-  flags.option("batch", "auto", "images per batch B: 100, or 10 with --gradient numerical");
-  flags.option("lr", "auto", "learning rate, > 0: 0.1, or 1 with --gradient numerical");
-  flags.option("iters", "auto", "iterations: 10000, or 100 with --gradient numerical");
-  flags.option("seed", "42", "weights from Rng(seed), batches from Rng(seed + 1)");
-  flags.option("data", "data/mnist", "directory of the four MNIST files (make data)");
-  flags.option("gradient", "backprop", "backprop or numerical");
-  flags.toggle("ascent", "flip the update's sign: θ ← θ + lr·∇L (watch the loss climb)");
-  flags.parse(argc, argv);
-
-  const std::string method = flags.text("gradient");
-  if (method != "backprop" && method != "numerical") {
-    flags.fail("--gradient must be backprop or numerical, got '" + method + "'");
-  }
-  const bool numerical = method == "numerical";
-  const Settings base = numerical ? kNumericalDefaults : kBook;
-  Settings run;
-  run.hidden = size_flag(flags, "hidden", kBook.hidden, kNumericalDefaults.hidden, numerical);
-  run.batch = size_flag(flags, "batch", kBook.batch, kNumericalDefaults.batch, numerical);
-  run.iterations =
-      size_flag(flags, "iters", kBook.iterations, kNumericalDefaults.iterations, numerical);
-  run.lr = flags.text("lr") == "auto" ? base.lr : flags.number("lr");
-  if (run.lr <= 0.0) {
-    flags.fail("--lr must be > 0, got " + flags.text("lr") +
-               " (to flip the step's sign, use --ascent)");
-  }
-  const auto seed = static_cast<std::uint64_t>(flags.integer("seed", 0));
-  const bool ascent = flags.on("ascent");
-  // θ ← θ − lr·∇L descends; with the sign flipped, θ ← θ + lr·∇L climbs.
-  const double step = ascent ? -run.lr : run.lr;
-  const std::string dir = flags.text("data");
-
-  return guarded_main([&] {
-    double load_seconds = 0.0, sparse_seconds = 0.0;
-    Mnist mnist;
-    load_seconds = seconds_of([&] { mnist = load_mnist(dir); });
-    const std::size_t n_train = mnist.train.labels.size(), n_test = mnist.test.labels.size();
-    if (run.batch > n_train) {
-      flags.fail("--batch " + std::to_string(run.batch) + " is larger than the " +
-                 std::to_string(n_train) + " training images in " + dir);
-    }
-    const std::size_t D = mnist.train.image_rows * mnist.train.image_cols;
-
-    TrainConfig config;
-    config.batch_size = run.batch;
-    config.learning_rate = step;
-    config.iterations = run.iterations;
-    const std::size_t per_epoch = std::max<std::size_t>(1, n_train / run.batch);
-    config.iterations_per_epoch = per_epoch;
-    const TwoLayerNet start(D, run.hidden, kClasses, kWeightInitStd, seed);
-    const std::string shape =
-        std::to_string(D) + "-" + std::to_string(run.hidden) + "-" + std::to_string(kClasses);
-    const bool book_settings = !numerical && !ascent && run.hidden == kBook.hidden &&
-                               run.batch == kBook.batch && run.iterations == kBook.iterations &&
-                               run.lr == kBook.lr;
-
-    std::cout << "program: 09_making_it_fast\n";
-    std::cout << "data: " << dir << " (" << n_train << " training images, " << n_test
-              << " test images)\n";
-    std::cout << "network: " << shape << ", batch " << run.batch << ", lr " << repr(run.lr) << ", "
-              << run.iterations << " iterations, accuracy every " << per_epoch
-              << " and after the last" << (book_settings ? " (lesson 07's default run)" : "")
-              << "\n";
-    std::cout << "gradient: " << method
-              << (numerical ? " (numerical_gradient_fast: only what each nudge changes)" : "")
-              << "\n";
-    std::cout << "update: "
-              << (ascent ? "ascent  θ ← θ + lr·∇L (the sign flipped)" : "descent  θ ← θ − lr·∇L")
-              << "\n";
-    std::cout << "seed: " << seed << " (weights Rng(" << seed << "), batches Rng(" << seed + 1
-              << "), as lesson 07)\n";
-    std::cout << "threads: " << kThreads << " (no result depends on the number)\n";
-    std::cout << std::flush;  // the header, before a stub not written yet can stop the program
-
-    // The float path's sets, made once (the numerical gradient's path reads the Datasets).
-    SparseSet train_set, test_set;
-    if (!numerical) {
-      sparse_seconds = seconds_of([&] {
-        train_set = sparse_set(mnist.train, kClasses);
-        test_set = sparse_set(mnist.test, kClasses);
-      });
-    }
-    if (!numerical) {
-      const double inked =
-          static_cast<double>(train_set.x.nonzeros()) / static_cast<double>(train_set.x.rows * D);
-      std::cout << "nonzero pixels: " << fixed(100.0 * inked, 1) << "% of the training set's "
-                << train_set.x.rows * D << ", " << fixed(inked * static_cast<double>(D), 1)
-                << " an image: the only ones x·W1 needs\n";
-    }
+  const Run run = parse_run_flags(argc, argv, flags);
+  check_memory(flags, run, [&](const Settings& s) { return memory_needed(s, run.numerical); });
+  return guarded_main(flags, [&] {
+    Data data;
+    t.load = seconds_of([&] { data.mnist = load_mnist(run.dir); });
+    check_batch(flags, run, data.mnist);
+    const TrainConfig config = config_of(run, data.mnist.train.size());
+    const TwoLayerNet start(data.mnist.train.pixels_per_image(), run.settings.hidden, kClasses,
+                            kWeightInitStd, run.seed);
+    print_header(run, data.mnist, config);
+    if (!run.numerical) t.sparse = make_sparse_sets(data);
     std::cout << "\n";
 
-    // The slice: the run's first iterations, the same batches for every idea.
-    const std::size_t slice =
-        std::min(run.iterations, numerical ? kSliceIterationsNumerical : kSliceIterations);
-    std::vector<std::vector<std::size_t>> batches;
-    {
-      Rng rng(seed + 1);
-      for (std::size_t i = 0; i < std::max(slice, kFloatTimedIterations); ++i) {
-        batches.push_back(choose_batch(rng, n_train, run.batch));
-      }
-    }
-    const auto labels_of = [&](const std::vector<std::size_t>& indices) {
-      std::vector<std::size_t> labels(indices.size());
-      for (std::size_t k = 0; k < indices.size(); ++k) labels[k] = mnist.train.labels[indices[k]];
-      return labels;
-    };
-    const std::size_t timed_images = std::min(kTimedImages, n_test);
-    std::vector<std::size_t> first_test(timed_images);
-    for (std::size_t k = 0; k < timed_images; ++k) first_test[k] = k;
-    const Batch test_part = sample_batch(mnist.test, first_test, kClasses);
-    const SparseRows test_part_pixels = sparse_rows(test_part.x);
-    const std::vector<std::size_t> test_part_labels(
-        mnist.test.labels.begin(),
-        mnist.test.labels.begin() + static_cast<std::ptrdiff_t>(timed_images));
+    const SliceInputs in = slice_inputs(data, start, run, config);
+    std::vector<Idea> ideas = the_ideas(in, run.numerical);
+    const double checks_started = t.since_start();
+    measure_on_one_core(ideas, in.slice);
+    run_checks(ideas, in, run, t.nudges);
+    t.checks = t.since_start() - checks_started;
 
-    // Lesson 07's step, plain: the four calls of train's loop body; lesson 06's accuracy.
-    // With the numerical gradient as lesson 07's --gradient numerical, or the fast one.
-    enum class Gradient { backprop, numerical, numerical_fast };
-    const auto chapter7 = [&](Gradient gradient) {
-      return [&, gradient](std::size_t iterations) {
-        auto net = std::make_shared<TwoLayerNet>(start);
-        Slice s;
-        for (std::size_t i = 0; i < iterations; ++i) {
-          const Batch batch = sample_batch(mnist.train, batches[i], kClasses);
-          const TwoLayerParams grads =
-              gradient == Gradient::backprop    ? net->gradient(batch.x, batch.t)
-              : gradient == Gradient::numerical ? net->numerical_gradient(batch.x, batch.t)
-                                                : numerical_gradient_fast(*net, batch.x, batch.t);
-          sgd_step(net->params, grads, step);
-          s.losses.push_back(net->loss(batch.x, batch.t));
-        }
-        s.params = net->params;
-        s.accuracy = [&, net] { return net->accuracy(test_part.x, test_part.t); };
-        return s;
-      };
-    };
-
-    std::vector<Idea> ideas;
-    ideas.emplace_back("plain: lesson 07's step",
-                       chapter7(numerical ? Gradient::numerical : Gradient::backprop), slice);
-    if (numerical) {
-      ideas.emplace_back("6 only what a nudge changes", chapter7(Gradient::numerical_fast), slice);
-    } else {
-      // Lesson 07's batch made sparse, and sparse_step; the accuracy from sparse pixels.
-      const auto exact = [&](SparseProducts products) {
-        return [&, products](std::size_t iterations) {
-          auto net = std::make_shared<TwoLayerNet>(start);
-          Slice s;
-          for (std::size_t i = 0; i < iterations; ++i) {
-            const Batch batch = sample_batch(mnist.train, batches[i], kClasses);
-            s.losses.push_back(sparse_step(*net, sparse_rows(batch.x), batch.t, step, products));
-          }
-          s.params = net->params;
-          s.accuracy = [&, net] {
-            return static_cast<double>(sparse_correct(*net, test_part_pixels, test_part_labels)) /
-                   static_cast<double>(timed_images);
-          };
-          return s;
-        };
-      };
-      // The float path. Without reuse, its batches are made as the plain code makes them:
-      // each one copied out of the set (sample_batch), made sparse and rounded to float,
-      // into new buffers. With reuse, the set is made sparse once, and every batch gathered
-      // from it into a buffer made once.
-      const auto fast = [&](FastOptions options) {
-        return [&, options](std::size_t iterations) {
-          auto net = std::make_shared<FastNet>(start.params, run.batch, options);
-          Slice s;
-          for (std::size_t i = 0; i < iterations; ++i) {
-            if (options.reuse_buffers) {
-              s.losses.push_back(net->step(train_set, batches[i], step));
-            } else {
-              const Batch batch = sample_batch(mnist.train, batches[i], kClasses);
-              s.losses.push_back(
-                  net->step(to_floats(sparse_rows(batch.x)), labels_of(batches[i]), step));
-            }
-          }
-          s.params = net->params();
-          s.accuracy = [&, net] { return net->accuracy(test_set, timed_images); };
-          return s;
-        };
-      };
-      ideas.emplace_back("1 zeros skipped", exact(SparseProducts::forward), slice);
-      ideas.emplace_back("2 no transpose", exact(SparseProducts::forward_and_gradient), slice);
-      ideas.emplace_back("3 16 floats at a time", fast({1, false}), kFloatTimedIterations);
-      ideas.emplace_back("4 buffers made once", fast({1, true}), kFloatTimedIterations);
-      ideas.emplace_back("5 two threads", fast({kThreads, true}), kFloatTimedIterations);
-    }
-    const double checks_started = since_start();
-    // Ideas 1-4 run on one core, and so does the plain step while it is timed here, so
-    // that each row measures its own idea (lesson 07's program shares the plain path's big
-    // products between the cores, which idea 5 does for the fast one).
-    const std::size_t threads_before = parallel_threads();
-    set_parallel_threads(1);
-    measure(ideas, slice);
-    set_parallel_threads(threads_before);
-
-    // The checks.
-    std::cout << "checks: iterations 1-" << slice << " of this run, each idea against lesson 07's "
-              << "plain step (your choose_batch, sample_batch, sgd_step; lesson 06's "
-              << (numerical ? "numerical_gradient" : "gradient") << " and loss), from the same "
-              << "weights on the same batches; then the accuracy on the first " << timed_images
-              << " test images\n";
-    bool ok = true;
-    const Idea& plain = ideas[0];
-    const std::string equal = std::to_string(slice) + " losses, 4 parameters and the accuracy (" +
-                              fixed(plain.accuracy, 4) + ") equal, bit for bit";
-    double numerical_slow_seconds = 0.0, numerical_fast_seconds = 0.0;
-    if (numerical) {
-      // The two gradients differ by rounding, so the steps do, by about as much.
-      const Idea& fast = ideas[1];
-      const double loss_diff = max_diff(fast.result.losses, plain.result.losses);
-      const double param_diff = max_param_diff(fast.result.params, plain.result.params);
-      ok &= check_line(fast.name, differences(fast.result, plain.result),
-                       "within " + sci(kNumericalTol, 0) + " (kNumericalTol)",
-                       loss_diff <= kNumericalTol && param_diff <= kNumericalTol);
-    } else {
-      for (std::size_t k = 1; k <= 2; ++k) {
-        const bool same = identical(ideas[k], plain);
-        ok &= check_line(ideas[k].name, same ? equal : differences(ideas[k].result, plain.result),
-                         "bit for bit", same);
-      }
-      const Idea& floats = ideas[3];
-      const double loss_diff = max_diff(floats.result.losses, plain.result.losses);
-      const double param_diff = max_param_diff(floats.result.params, plain.result.params);
-      const double accuracy_diff = std::fabs(floats.accuracy - plain.accuracy);
-      ok &= check_line(
-          floats.name,
-          differences(floats.result, plain.result) + ", accuracy " + fixed(floats.accuracy, 4),
-          "within " + sci(kFloatLossTol, 0) + ", " + sci(kFloatParamTol, 0) + ", ±" +
-              repr(kFloatAccuracyTol) + " (kFloat*Tol)",
-          loss_diff <= kFloatLossTol && param_diff <= kFloatParamTol &&
-              accuracy_diff <= kFloatAccuracyTol);
-      for (std::size_t k = 4; k <= 5; ++k) {
-        const bool same = identical(ideas[k], ideas[k - 1]);
-        ok &= check_line(ideas[k].name,
-                         same ? "as idea " + std::to_string(k - 1) + ", bit for bit"
-                              : differences(ideas[k].result, ideas[k - 1].result),
-                         "bit for bit", same);
-      }
-      // Idea 6: one numerical gradient of a net of lesson 07's --gradient numerical size,
-      // on the run's first images.
-      TwoLayerNet small(D, kNumericalDefaults.hidden, kClasses, kWeightInitStd, seed);
-      const Batch batch = sample_batch(
-          mnist.train,
-          std::vector<std::size_t>(batches[0].begin(), batches[0].begin() + kNumericalImages),
-          kClasses);
-      TwoLayerParams slow, quick;
-      numerical_slow_seconds =
-          seconds_of([&] { slow = small.numerical_gradient(batch.x, batch.t); });
-      numerical_fast_seconds = median_seconds(
-          kRounds, [&] { quick = numerical_gradient_fast(small, batch.x, batch.t); });
-      const double error = std::max({relative_error(quick.W1, slow.W1).relative_error,
-                                     relative_error(quick.b1, slow.b1).relative_error,
-                                     relative_error(quick.W2, slow.W2).relative_error,
-                                     relative_error(quick.b2, slow.b2).relative_error});
-      ok &=
-          check_line("6 only what a nudge changes",
-                     "one numerical gradient (" + std::to_string(D) + "-" +
-                         std::to_string(kNumericalDefaults.hidden) + "-" +
-                         std::to_string(kClasses) + ", " + std::to_string(kNumericalImages) +
-                         " images): relative error " + sci(error, 1) + " against lesson 06's",
-                     "below " + sci(kNumericalTol, 0) + " (kNumericalTol)", error < kNumericalTol);
-    }
-    if (!ok) {
-      throw std::runtime_error(
-          "a check FAILED above: that idea does not compute what lesson 07's plain step does. "
-          "HINT: run make check CH=09; the failing test names the kernel");
-    }
-    const double checks_seconds = since_start() - checks_started;
-
-    // The run, every idea on.
-    std::cout << "\ntraining: " << run.iterations << " iterations, every idea on"
-              << (numerical ? "" : " (FastNet, " + std::to_string(kThreads) + " threads)") << "\n";
-    TrainObserver observer;
-    observer.on_iteration = [&](std::size_t i, double loss) {
-      if (std::find(kShownIterations.begin(), kShownIterations.end(), i) !=
-              kShownIterations.end() ||
-          !std::isfinite(loss)) {
-        std::cout << "iter " << i << "  loss " << fixed(loss, 4) << "\n";
-      }
-    };
-    observer.on_evaluation = [&](const Evaluation& e) {
-      std::cout << epoch_line(e.iteration, per_epoch, config.iterations, e.mean_loss,
-                              e.train_accuracy, e.test_accuracy)
-                << "\n";
-    };
-    TwoLayerNet net = start;
-    Rng batch_rng(seed + 1);
-    TrainLog log;
-    const double train_seconds = seconds_of([&] {
-      if (!numerical) {
-        log = train_fast(net, train_set, test_set, config, batch_rng, observer, {kThreads, true});
-        return;
-      }
-      // The numerical gradient: lesson 07's step with the fast gradient; exact accuracies.
-      const auto numerical_step = [&] {
-        const Batch batch =
-            sample_batch(mnist.train, choose_batch(batch_rng, n_train, run.batch), kClasses);
-        sgd_step(net.params, numerical_gradient_fast(net, batch.x, batch.t), step);
-        return net.loss(batch.x, batch.t);
-      };
-      // The accuracy on a whole set, exactly lesson 07's, 1,000 images at a time.
-      const auto exact_accuracy_of = [&](const Dataset& data) {
-        std::size_t correct = 0;
-        const std::size_t n = data.labels.size();
-        for (std::size_t c0 = 0; c0 < n; c0 += 1000) {
-          std::vector<std::size_t> rows;
-          for (std::size_t i = c0; i < std::min(n, c0 + 1000); ++i) rows.push_back(i);
-          const std::vector<std::size_t> labels(
-              data.labels.begin() + static_cast<std::ptrdiff_t>(c0),
-              data.labels.begin() + static_cast<std::ptrdiff_t>(c0 + rows.size()));
-          correct += sparse_correct(net, sparse_rows(sample_batch(data, rows, kClasses).x), labels);
-        }
-        return static_cast<double>(correct) / static_cast<double>(n);
-      };
-      const auto exact_accuracies = [&] {
-        return std::make_pair(exact_accuracy_of(mnist.train), exact_accuracy_of(mnist.test));
-      };
-      log = training_loop(config, n_train, observer, numerical_step, exact_accuracies);
-    });
-    if (log.diverged) {
-      throw std::runtime_error(
-          "training diverged at iteration " + std::to_string(log.losses.size()) + " (lr " +
-          repr(run.lr) + "): the loss is not finite. HINT: lower --lr (the book's 0.1 works)");
-    }
-    const Evaluation& end = log.evaluations.back();
-    const std::string note = book_settings ? "" : "  (for the book's defaults, not this run's)";
-    std::cout << "final train_acc: " << fixed(end.train_accuracy, 4) << "   the write-up's run ≈ "
-              << fixed(kPublishedTrainAccuracy, 3) << note << "\n";
-    std::cout << "final test_acc: " << fixed(end.test_accuracy, 4) << "   the write-up's run ≈ "
-              << fixed(kPublishedTestAccuracy, 3) << note << "\n\n";
-
-    // The work, counted; then everything measured.
-    const std::size_t H = run.hidden, evaluations = log.evaluations.size();
-    Work work;
-    if (!numerical) {
-      work = count_work(train_set, test_set, config, seed + 1, H, kClasses, evaluations);
-      std::cout << "work: " << sci(work.sparse + work.dense, 2)
-                << " multiply-adds: " << sci(work.sparse, 2)
-                << " in the sparse products (3 a step, 1 an image "
-                << "evaluated), " << sci(work.dense, 2) << " in the output layer\n";
-    }
-
-    const double scale = static_cast<double>(n_train + n_test) / static_cast<double>(timed_images);
-    const double evaluation_count = static_cast<double>(evaluations);
-    Table table(
-        numerical
-            ? std::vector<std::string>{"idea", "one step", "speed-up", "the run (est.)", "speed-up"}
-            : std::vector<std::string>{"idea", "one step", "speed-up", "one evaluation", "speed-up",
-                                       "the run (est.)", "speed-up"});
-    const auto estimate = [&](const Idea& idea) {
-      return idea.step_seconds * static_cast<double>(run.iterations) +
-             (numerical ? 0.0 : idea.evaluation_seconds * scale * evaluation_count);
-    };
-    for (std::size_t k = 0; k < ideas.size(); ++k) {
-      const Idea& idea = ideas[k];
-      std::vector<std::string> row = {idea.name, duration(idea.step_seconds),
-                                      times(plain.step_seconds / idea.step_seconds)};
-      if (!numerical) {
-        row.push_back(duration(idea.evaluation_seconds * scale));
-        row.push_back(times(plain.evaluation_seconds / idea.evaluation_seconds));
-      }
-      row.push_back(duration(estimate(idea)));
-      row.push_back(times(estimate(plain) / estimate(idea)));
-      table.add(row);
-    }
-    std::cout << "\n" << table.text("timing: ");
-    std::cout << "timing: (one step: the median of " << kRounds << " rounds, over iterations 1-"
-              << slice
-              << (numerical ? ""
-                            : " (1-" + std::to_string(kFloatTimedIterations) + " for ideas 3-5)")
-              << (numerical ? ""
-                            : "; one evaluation: " + std::to_string(timed_images) +
-                                  " test images, scaled to both sets' " +
-                                  std::to_string(n_train + n_test))
-              << "; the run: " << run.iterations << " steps"
-              << (numerical ? ""
-                            : " and " + std::to_string(evaluations) +
-                                  (evaluations == 1 ? " evaluation" : " evaluations"))
-              << ")\n";
-    if (!numerical) {
-      std::cout << "timing: 6 only what a nudge changes: one numerical gradient of a " << D << "-"
-                << kNumericalDefaults.hidden << "-" << kClasses << " net on " << kNumericalImages
-                << " images, lesson 06's " << duration(numerical_slow_seconds) << ", fast "
-                << duration(numerical_fast_seconds) << ": "
-                << times(numerical_slow_seconds / numerical_fast_seconds) << "\n";
-    }
-    std::cout << "timing: this run: training " << duration(train_seconds) << " (estimated "
-              << duration(estimate(ideas.back())) << "); the program until now "
-              << duration(since_start()) << ": loading MNIST " << duration(load_seconds)
-              << (numerical ? "" : ", the sparse sets " + duration(sparse_seconds))
-              << ", the checks and timings " << duration(checks_seconds) << "\n";
-    if (!numerical) {
-      const double peak = peak_multiply_adds(kThreads);
-      const double floor = (work.sparse + work.dense) / peak;
-      std::cout << "timing: peak: " << fixed(peak / 1e9, 0) << " G multiply-adds/s (float, fused, "
-                << kThreads << " threads, measured just now)\n";
-      std::cout << "timing: floor: " << duration(floor) << " for the work above at that peak; "
-                << "the training took " << times(train_seconds / floor) << " the floor\n";
-    }
+    const TrainLog log = train_every_idea(data, start, run, config, t.train);
+    print_final_accuracy(log, write_up_note(run));
+    std::cout << "\n";
+    print_work_and_times(ideas, in, data, run, config, log, t);
     return 0;
   });
 }
