@@ -458,6 +458,21 @@ TEST(DatasetImagesTest, GathersRowsAsByteOver255) {
   EXPECT_EQ(x(2, 0), 1.0);
 }
 
+// Every one of the 256 bytes becomes byte / 255.0 exactly, bit for bit, the book's
+// normalize=True (the reader computes it without dividing).
+TEST(DatasetImagesTest, EveryByteIsExactlyByteOver255) {
+  Dataset data;
+  data.image_rows = 16;
+  data.image_cols = 16;
+  for (int b = 0; b < 256; ++b) data.pixels.push_back(static_cast<std::uint8_t>(b));
+  data.labels = {0};
+  const Matrix x = data.images({0});
+  ASSERT_EQ(x.cols(), 256u);
+  for (std::size_t b = 0; b < 256; ++b) {
+    EXPECT_EQ(x(0, b), static_cast<double>(b) / 255.0) << "byte " << b;
+  }
+}
+
 // A range of images is the same as gathering its indices.
 TEST(DatasetImagesTest, RangeEqualsGatherOfItsIndices) {
   EXPECT_EQ(two_images().images(0, 2), two_images().images({0, 1}));
