@@ -215,59 +215,34 @@ struct Tile {
 #pragma GCC unroll 9
     for (std::size_t u = 0; u < kUsed; ++u) store(c + column(u, j0, m), s[u]);
   }
-
-  // Row p's terms of C = Aᵀ·B, on this tile: for each nonzero entry A(p, i[q]) = a[q] of
-  // row p of A (k,n), C(i[q], j) += a[q]·B(p, j). Called for p = 0, 1, … in turn, every
-  // C(i,j) receives its terms in the order of p, as the product of the copy Aᵀ does.
-  static void add_row_terms(const std::size_t* i, const double* a, std::size_t count,
-                            const double* b_row, std::size_t m, std::size_t j0, double* C) {
-    Lanes b[kUsed];
-#pragma GCC unroll 9
-    for (std::size_t u = 0; u < kUsed; ++u) load(b[u], b_row + column(u, j0, m));
-    for (std::size_t q = 0; q < count; ++q) {
-      double* c = C + i[q] * m;
-      Lanes s[kUsed];
-      // Every load before the first store: the tail's overlap then adds to the same old sums.
-#pragma GCC unroll 9
-      for (std::size_t u = 0; u < kUsed; ++u) {
-        load(s[u], c + column(u, j0, m));
-        s[u] += a[q] * b[u];
-      }
-#pragma GCC unroll 9
-      for (std::size_t u = 0; u < V; ++u) store(c + column(u, j0, m), s[u]);
-      if constexpr (Tail && V > 0) {
-        store(c + m - kLanes, s[V]);
-      } else if constexpr (Tail) {
-        // The tile before has already added this row's term to the first columns of
-        // the eight: only the tile's own columns are written.
-        for (std::size_t l = j0 + kLanes - m; l < kLanes; ++l) c[m - kLanes + l] = s[V][l];
-      }
-    }
-  }
 };
 
-// Both kernels of a tile share one signature: (positions, values, count, B or B's row p,
-// m, j0, C's row i or C).
+// kTiles[V][Tail]: a tile has at most 64 columns, so 8 whole Lanes come without a tail.
 using TileKernel = void (*)(const std::size_t*, const double*, std::size_t, const double*,
                             std::size_t, std::size_t, double*);
-struct TileKernels {
-  TileKernel row_times, add_row_terms;
-};
 template <std::size_t V, bool Tail>
-constexpr TileKernels kKernels = {&Tile<V, Tail>::row_times, &Tile<V, Tail>::add_row_terms};
-// kTiles[V][Tail]: a tile has at most 64 columns, so 8 whole Lanes come without a tail.
-constexpr TileKernels kTiles[9][2] = {
-    {{}, kKernels<0, true>},                    {kKernels<1, false>, kKernels<1, true>},
-    {kKernels<2, false>, kKernels<2, true>},    {kKernels<3, false>, kKernels<3, true>},
-    {kKernels<4, false>, kKernels<4, true>},    {kKernels<5, false>, kKernels<5, true>},
-    {kKernels<6, false>, kKernels<6, true>},    {kKernels<7, false>, kKernels<7, true>},
-    {kKernels<8, false>, {}}};
+constexpr TileKernel kKernel = &Tile<V, Tail>::row_times;
+constexpr TileKernel kTiles[9][2] = {
+    {nullptr, kKernel<0, true>},          {kKernel<1, false>, kKernel<1, true>},
+    {kKernel<2, false>, kKernel<2, true>}, {kKernel<3, false>, kKernel<3, true>},
+    {kKernel<4, false>, kKernel<4, true>}, {kKernel<5, false>, kKernel<5, true>},
+    {kKernel<6, false>, kKernel<6, true>}, {kKernel<7, false>, kKernel<7, true>},
+    {kKernel<8, false>, nullptr}};
 constexpr std::size_t kTile = 8 * kLanes;
 
-// The kernels for the tile of columns j0 … min(j0 + 64, m) − 1.
-const TileKernels& tile(std::size_t j0, std::size_t m) {
-  const std::size_t w = std::min(kTile, m - j0);
-  return kTiles[w / kLanes][w % kLanes != 0];
+// Row i of C = A·B from its nonzero terms A(i, p[q]) = v[q], q = 0 … count−1 in the order
+// of p: C(i,:) = Σ_q v[q]·B(p[q],:), into c, C's row i (all zeros before).
+void row_of_product(const std::size_t* p, const double* v, std::size_t count, const double* B,
+                    std::size_t m, double* c) {
+  if (m < kLanes) {  // too narrow for Lanes
+    for (std::size_t q = 0; q < count; ++q)
+      for (std::size_t j = 0; j < m; ++j) c[j] += v[q] * B[p[q] * m + j];
+    return;
+  }
+  for (std::size_t j0 = 0; j0 < m; j0 += kTile) {
+    const std::size_t w = std::min(kTile, m - j0);
+    kTiles[w / kLanes][w % kLanes != 0](p, v, count, B, m, j0, c);
+  }
 }
 
 // Refuses a product whose inner sizes differ, with what was probably meant.
@@ -302,30 +277,23 @@ Matrix product(const Matrix& a, const std::string& a_shape, const Matrix& b) {
   const double* B = b.data();
   double* C = c.data();
   share_rows(n, k, m, [&](std::size_t begin, std::size_t end) {
-    // Row i's nonzero terms: A(i, p[q]) = v[q]. (Plain pointers into the vectors: the
-    // checked build's bounds checks stay out of the innermost loops.)
+    // Row i's nonzero terms: A(i, p[q]) = v[q].
     std::vector<std::size_t> index(k + kLanes);
     std::vector<double> value(k + kLanes);
-    const std::size_t* p = index.data();
-    const double* v = value.data();
     for (std::size_t i = begin; i < end; ++i) {
       const std::size_t count = nonzeros(A + i * k, k, index.data(), value.data());
-      double* ci = C + i * m;
-      if (m < kLanes) {  // too narrow for Lanes
-        for (std::size_t q = 0; q < count; ++q)
-          for (std::size_t j = 0; j < m; ++j) ci[j] += v[q] * B[p[q] * m + j];
-        continue;
-      }
-      for (std::size_t j0 = 0; j0 < m; j0 += kTile) tile(j0, m).row_times(p, v, count, B, m, j0, ci);
+      row_of_product(index.data(), value.data(), count, B, m, C + i * m);
     }
   });
   return c;
 }
 
 // C (n,m) = Aᵀ · B for A (k,n) read where it lies: C(i,j) = Σ_p A(p,i)·B(p,j), p = 0, 1,
-// …, k−1 in order, as the product of the copy Aᵀ would sum. Row p of A is read once, in
-// order, its nonzero entries A(p,i) each adding A(p,i)·B(p,:) to row i of C; walking
-// Aᵀ's rows instead would read A a column at a time, every entry from another cache line.
+// …, k−1 in order, as the product of the copy Aᵀ would sum. Row i of C needs column i of
+// A, whose entries lie a row of A apart, each in another cache line. So A's nonzero
+// entries are first sorted by column, reading A a row at a time, in order (a counting
+// sort: count each column's entries, then put each where its column's list begins); each
+// row of C is then summed as a row of A·B is, from its column's list, in the order of p.
 Matrix product_transposed(const Matrix& a, const Matrix& b) {
   check_inner_sizes("transpose " + transpose(a).shape(), a.cols(), a.rows(), b);
   const std::size_t n = a.cols(), k = a.rows(), m = b.cols();
@@ -334,24 +302,33 @@ Matrix product_transposed(const Matrix& a, const Matrix& b) {
   const double* B = b.data();
   double* C = c.data();
   share_rows(n, k, m, [&](std::size_t begin, std::size_t end) {
-    // The rows begin … end−1 of C are this thread's: it reads only their columns of A.
+    // The rows begin … end−1 of C are this thread's: it reads only those columns of A.
     const std::size_t width = end - begin;
     std::vector<std::size_t> index(width + kLanes);
     std::vector<double> value(width + kLanes);
-    const std::size_t* i = index.data();
-    const double* v = value.data();
-    double* rows = C + begin * m;
+    const auto row_p = [&](std::size_t p) {
+      return nonzeros(A + p * n + begin, width, index.data(), value.data());
+    };
+    // Column c's entries go to first[c] … first[c + 1] − 1 of p_of (their p) and v_of.
+    std::vector<std::size_t> first(width + 1, 0);
     for (std::size_t p = 0; p < k; ++p) {
-      const std::size_t count = nonzeros(A + p * n + begin, width, index.data(), value.data());
-      const double* b_row = B + p * m;
-      if (m < kLanes) {  // too narrow for Lanes
-        for (std::size_t q = 0; q < count; ++q)
-          for (std::size_t j = 0; j < m; ++j) rows[i[q] * m + j] += v[q] * b_row[j];
-        continue;
+      const std::size_t count = row_p(p);
+      for (std::size_t q = 0; q < count; ++q) ++first[index[q] + 1];
+    }
+    for (std::size_t col = 0; col < width; ++col) first[col + 1] += first[col];
+    std::vector<std::size_t> p_of(first[width]), next(first.begin(), first.end() - 1);
+    std::vector<double> v_of(first[width]);
+    for (std::size_t p = 0; p < k; ++p) {
+      const std::size_t count = row_p(p);
+      for (std::size_t q = 0; q < count; ++q) {
+        const std::size_t at = next[index[q]]++;
+        p_of[at] = p;
+        v_of[at] = value[q];
       }
-      for (std::size_t j0 = 0; j0 < m; j0 += kTile) {
-        tile(j0, m).add_row_terms(i, v, count, b_row, m, j0, rows);
-      }
+    }
+    for (std::size_t col = 0; col < width; ++col) {
+      row_of_product(p_of.data() + first[col], v_of.data() + first[col],
+                     first[col + 1] - first[col], B, m, C + (begin + col) * m);
     }
   });
   return c;
