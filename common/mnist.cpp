@@ -332,6 +332,17 @@ void require_whole(const Dataset& data, const char* function) {
 // for most bytes, one unit in the last place off for 24 of them; one correction by the
 // remainder b − 255·q, which a fused multiply-add computes without rounding, makes it
 // the nearest for every byte: b / 255 itself, bit for bit (a test checks all 256).
+// How many images ahead images() asks the memory for.
+constexpr std::size_t kAhead = 2;
+
+// Tells the CPU that the bytes of image `image` will be read soon (a hint; it changes no
+// result): one request per 64-byte cache line.
+void prefetch_image(const Dataset& data, std::size_t image) {
+  const std::size_t d = data.pixels_per_image();
+  const std::uint8_t* from = data.pixels.data() + image * d;
+  for (std::size_t b = 0; b < d; b += 64) __builtin_prefetch(from + b);
+}
+
 void append_image(const Dataset& data, std::size_t image, std::vector<double>& pixels) {
   constexpr double kReciprocal = 1.0 / kMaxPixelByte;
   const std::size_t d = data.pixels_per_image();
@@ -348,14 +359,20 @@ void append_image(const Dataset& data, std::size_t image, std::vector<double>& p
 
 Matrix Dataset::images(const std::vector<std::size_t>& rows) const {
   require_whole(*this, "Dataset::images");
-  std::vector<double> x;
-  x.reserve(rows.size() * pixels_per_image());
   for (std::size_t k = 0; k < rows.size(); ++k) {
     if (rows[k] >= size()) {
       throw std::out_of_range("Dataset::images: index " + std::to_string(rows[k]) +
                               " (position " + std::to_string(k) + ") is outside a set of " +
                               std::to_string(size()) + " images");
     }
+  }
+  std::vector<double> x;
+  x.reserve(rows.size() * pixels_per_image());
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    // The images of a batch lie anywhere in 47 MB, mostly not in any cache: the memory is
+    // asked for the image after next while this one is converted, so that its bytes are
+    // on their way instead of each image waiting its turn.
+    if (k + kAhead < rows.size()) prefetch_image(*this, rows[k + kAhead]);
     append_image(*this, rows[k], x);
   }
   return Matrix(rows.size(), pixels_per_image(), std::move(x));
