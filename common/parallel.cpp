@@ -30,10 +30,12 @@ namespace {
 constexpr std::size_t kMaxThreads = 8;
 constexpr std::size_t kPiecesPerThread = 4;
 // How long an idle thread keeps looking for new work before it goes to sleep. Waking a
-// sleeping thread costs the operating system some microseconds, more than a small product
-// takes; products come every few microseconds while a net trains, so a short look keeps
-// the threads awake exactly while they are useful.
-constexpr auto kSpin = std::chrono::microseconds(50);
+// sleeping thread costs the operating system tens of microseconds, as much as a batch's
+// product takes. While a net trains, products come between stretches of one-thread work
+// (a batch gathered, a sigmoid) of up to about 100 µs: a look of 300 µs keeps the thread
+// awake from one product to the next, and it sleeps once training stops. (Measured on
+// lesson 07's run, 10 interleaved pairs: 9% faster than with 50 µs.)
+constexpr auto kSpin = std::chrono::microseconds(300);
 
 // Tells the core that this thread is waiting in a loop, which saves power and lets a
 // second thread on the same core run.
