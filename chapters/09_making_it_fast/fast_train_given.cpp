@@ -42,9 +42,10 @@ void prefer_huge_pages(const void* p, std::size_t n) {
 #endif
 }
 
-// A set goes through the exact path this many images at a time: one chunk's dense batch
-// and activations are a few MB, never a whole set's.
-constexpr std::size_t kExactChunk = 1000;
+// A set goes through the exact path this many images at a time: one chunk's dense batch,
+// 627 KB, stays in the core's cache between being made and being read (1,000 images,
+// 6.3 MB, did not, and made the sets take twice as long).
+constexpr std::size_t kExactChunk = 100;
 
 // The indices begin … end − 1.
 std::vector<std::size_t> range(std::size_t begin, std::size_t end) {
