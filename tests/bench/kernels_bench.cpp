@@ -82,8 +82,15 @@ void BM_Forward_lanes_times(benchmark::State& state) {
   }
 }
 
-// xᵀ (D,B) · δ (B,H): the gradient product.
+// xᵀ (D,B) · δ (B,H): the gradient product, as lesson 06's backward writes it (the
+// transpose read where it lies), and with the transpose copied first.
 void BM_Gradient_plain(benchmark::State& state) {
+  data();  // loaded before the clock starts
+  const Matrix d = weights(kB, kH, 2);
+  std::size_t k = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(transpose(data().dense[k++ % 16].x) * d);
+}
+void BM_Gradient_copied_transpose(benchmark::State& state) {
   data();  // loaded before the clock starts
   const Matrix d = weights(kB, kH, 2);
   std::size_t k = 0;
@@ -236,6 +243,7 @@ BENCHMARK(BM_Forward_plain)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Forward_sparse_times)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Forward_lanes_times)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Gradient_plain)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Gradient_copied_transpose)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Gradient_sparse_transposed_times)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Gradient_lanes_transposed_times)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Batch_sample_batch)->Unit(benchmark::kMicrosecond);
