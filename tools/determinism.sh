@@ -42,20 +42,11 @@ for ch in "${programs[@]}"; do
   bin=$PWD/build/reference/bin/${ch}_program
   read -r -a args <<<"$(program_args "$ch" determinism)"
   label="${ch}_program${args[*]:+ ${args[*]}}"
-  if program_needs_data "$ch" && ! have_mnist; then
-    skipped=$((skipped + 1))
-    printf '  %-44s SKIPPED: it reads MNIST and data/mnist/ is missing (make data)\n' "$label"
-    continue
-  fi
-  unknown=$(program_flags_unknown "$ch" "${args[@]}")
-  if [ -n "$unknown" ]; then
-    fail "$label: tools/programs.sh passes $unknown, which chapters/$ch/main.cpp does not define"
-    continue
-  fi
-  if [ ! -x "$bin" ]; then
-    fail "$label was not built"
-    continue
-  fi
+  program_ready "$ch" "$bin" "$label" "${args[@]}"
+  case $? in
+    1) skipped=$((skipped + 1)); continue ;;
+    2) fail "$not_ready"; continue ;;
+  esac
   statuses=()
   for run in 1 2; do
     dir=$WORK/$ch/run$run

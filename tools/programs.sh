@@ -78,6 +78,29 @@ have_mnist() {
   done
 }
 
+# program_ready CH BIN LABEL ARGS... → whether chapter CH's program BIN can be run with
+# ARGS: 0 if so; 1, after a SKIPPED line naming LABEL, if it reads MNIST and data/mnist/ is
+# missing; 2, with the reason in $not_ready, if ARGS holds a flag the program does not
+# define (tools/programs.sh is out of date) or BIN was not built.
+program_ready() {
+  local ch=$1 bin=$2 label=$3 unknown
+  shift 3
+  not_ready=""
+  if program_needs_data "$ch" && ! have_mnist; then
+    printf '  %-44s SKIPPED: it reads MNIST and data/mnist/ is missing (make data)\n' "$label"
+    return 1
+  fi
+  unknown=$(program_flags_unknown "$ch" "$@")
+  if [ -n "$unknown" ]; then
+    not_ready="$label: tools/programs.sh passes $unknown, which chapters/$ch/main.cpp does not define"
+    return 2
+  fi
+  if [ ! -x "$bin" ]; then
+    not_ready="$label was not built"
+    return 2
+  fi
+}
+
 # program_rundir DIR → makes DIR a place to run a program in: its out/ stays inside DIR,
 # and data/ links to the repository's data/ so the default --data path still works.
 program_rundir() {

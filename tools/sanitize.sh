@@ -115,20 +115,11 @@ for ch in "${programs[@]}"; do
   bin=$SAN/bin/${ch}_program
   read -r -a args <<<"$(program_args "$ch" sanitize)"
   out=build/sanitize-${ch}_program.log
-  if program_needs_data "$ch" && ! have_mnist; then
-    skipped=$((skipped + 1))
-    printf '  %-34s SKIPPED: it reads MNIST and data/mnist/ is missing (make data)\n' "${ch}_program"
-    continue
-  fi
-  unknown=$(program_flags_unknown "$ch" "${args[@]}")
-  if [ -n "$unknown" ]; then
-    fail "${ch}_program: tools/programs.sh gives it $unknown, which chapters/$ch/main.cpp does not define"
-    continue
-  fi
-  if [ ! -x "$bin" ]; then
-    fail "${ch}_program was not built"
-    continue
-  fi
+  program_ready "$ch" "$bin" "${ch}_program" "${args[@]}"
+  case $? in
+    1) skipped=$((skipped + 1)); continue ;;
+    2) fail "$not_ready"; continue ;;
+  esac
   # Run in a folder of its own so its out/ does not overwrite the reference pictures.
   dir=$SAN/run/$ch
   program_rundir "$dir"
