@@ -320,7 +320,12 @@ for ch in "${programs[@]}"; do
   has "${ch%%_*}" || continue
   case "$ch" in
     07_*) expect_write_error "$ch" --data data-cases/tiny --batch 2 --hidden 2 --iters 5 ;;
-    08_*) if have_mnist; then expect_write_error "$ch" --iters 5; else skip "08 --iters 5 >/dev/full: needs data/mnist (make data)"; fi ;;
+    08_* | 09_*)
+      if have_mnist; then
+        expect_write_error "$ch" --iters 5
+      else
+        skip "${ch%%_*} --iters 5 >/dev/full: needs data/mnist (make data)"
+      fi ;;
     *) expect_write_error "$ch" ;;
   esac
   # The usage is output too: --help that cannot write it fails the same way.
