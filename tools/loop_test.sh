@@ -184,6 +184,14 @@ want_true '[[ "$first_crash" == *TangentLineTest* ]] && grep -q -F -- "$first_cr
 want_true '! grep -v "  FAIL  " <<<"$holders" | grep -q .' \
   "libstdc++'s message is under a test that passed: $(grep -v "  FAIL  " <<<"$holders" | head -n 1)"
 end "a test aborts after passing ones: its message under it, under no other"
+
+begin run-crash-explained
+# The same abort in make run: the program's crash is named, with where to find the line.
+in_tree make run CH=01
+want_status 2
+want "crashed: an abort"
+want "HINT: make check CH=01"
+end "a crash in make run: named, and the way to its line given"
 restore "$N"
 
 begin endless-loop
