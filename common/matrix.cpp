@@ -150,13 +150,11 @@ std::size_t nonzeros(const double* first, std::size_t k, std::size_t* index, dou
     const __m512d v = _mm512_loadu_pd(first + p);
     const __mmask8 marked = _mm512_cmpneq_pd_mask(v, _mm512_setzero_pd());
     // Blank stretches (the margins of a digit) are the common case: nothing to pack.
-    if (marked == 0) {
-      position = _mm512_add_epi64(position, eight);
-      continue;
+    if (marked != 0) {
+      _mm512_storeu_pd(value + count, _mm512_maskz_compress_pd(marked, v));
+      _mm512_storeu_si512(index + count, _mm512_maskz_compress_epi64(marked, position));
+      count += static_cast<std::size_t>(std::popcount(static_cast<unsigned>(marked)));
     }
-    _mm512_storeu_pd(value + count, _mm512_maskz_compress_pd(marked, v));
-    _mm512_storeu_si512(index + count, _mm512_maskz_compress_epi64(marked, position));
-    count += static_cast<std::size_t>(std::popcount(static_cast<unsigned>(marked)));
     position = _mm512_add_epi64(position, eight);
   }
 #endif
