@@ -120,7 +120,9 @@ enum class Printed {
 TrainObserver printing_observer(ProgressLine& progress, std::size_t per_epoch,
                                 std::size_t iterations, Printed printed);
 
-// The two final accuracy lines, the write-up's figures beside them, note after each:
+// The two final accuracy lines, the write-up's figures beside them, note after each, from
+// log's last evaluation. Throws std::logic_error if log has none (a run that diverged at
+// once: each program reports divergence before it gets here):
 //   final train_acc: 0.9490   the write-up's run ≈ 0.948<note>
 //   final test_acc: 0.9480   the write-up's run ≈ 0.946<note>
 void print_final_accuracy(const TrainLog& log, const std::string& note);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <stdexcept>
 
 #include "chapters/07_learning_mnist/program.h"
 #include "common/format.h"
@@ -141,6 +142,9 @@ TrainObserver printing_observer(ProgressLine& progress, std::size_t per_epoch,
 }
 
 void print_final_accuracy(const TrainLog& log, const std::string& note) {
+  if (log.evaluations.empty()) {
+    throw std::logic_error("print_final_accuracy: the run measured no accuracy (it diverged?)");
+  }
   const Evaluation& end = log.evaluations.back();
   std::cout << "final train_acc: " << fixed(end.train_accuracy, 4) << "   the write-up's run ≈ "
             << fixed(kWriteUpTrainAccuracy, 3) << note << "\n"
