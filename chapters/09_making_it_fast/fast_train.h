@@ -41,8 +41,9 @@ struct SparseSet {
   std::vector<std::size_t> labels;  // N labels
 };
 
-// data's images through your sparse_rows, 1,000 at a time, each chunk taken by lesson 07's
-// sample_batch (so the values are those of lesson 07's batches, rounded to float).
+// data's images through your sparse_rows, 100 at a time, each chunk taken by lesson 07's
+// sample_batch (so the values are those of lesson 07's batches, rounded to float); the two
+// halves of the set on two threads at once, so sparse_rows must not write shared state.
 SparseSet sparse_set(const Dataset& data, std::size_t classes);
 
 // How many rows of x have their label as the predicted class: TwoLayerNet::accuracy's
@@ -163,7 +164,6 @@ class FastNet {
   struct State;
   std::unique_ptr<State> state_;
 };
-
 
 // train(net, train_set, test_set, config, rng, observer) of lesson 07 with the backprop
 // gradient, each iteration by a FastNet: the batches drawn by your choose_batch from rng,

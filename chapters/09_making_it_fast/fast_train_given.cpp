@@ -9,9 +9,11 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -56,36 +58,78 @@ std::vector<std::size_t> range(std::size_t begin, std::size_t end) {
 
 }  // namespace
 
+namespace {
+
+// Empty lists for images of D pixels, with room reserved for `images` of them. Room for
+// every pixel is reserved but not touched: a page of memory costs only when it is first
+// written (on this machine ~16 µs a page, 4 ms a MB), so only the ~19% of the pixels that
+// are nonzero cost anything, and nothing is copied as the lists grow.
+void reserve_rows(SparseFloats& x, std::size_t images, std::size_t D) {
+  x.cols = D;
+  x.row_start.reserve(images + 1);
+  x.column.reserve(images * D);
+  x.value.reserve(images * D);
+  prefer_huge_pages(x.column.data(), images * D * sizeof(std::uint16_t));
+  prefer_huge_pages(x.value.data(), images * D * sizeof(float));
+}
+
+// Appends images begin … end − 1 of data to x, through your sparse_rows, kExactChunk at a
+// time, each chunk taken by lesson 07's sample_batch.
+void append_images(const Dataset& data, std::size_t classes, std::size_t begin, std::size_t end,
+                   SparseFloats& x) {
+  for (std::size_t c0 = begin; c0 < end; c0 += kExactChunk) {
+    const std::size_t c1 = std::min(end, c0 + kExactChunk);
+    const SparseRows part = sparse_rows(sample_batch(data, range(c0, c1), classes).x);
+    if (part.cols != x.cols || part.rows != c1 - c0) {
+      throw std::invalid_argument("sparse_set: sparse_rows gave (" + std::to_string(part.rows) +
+                                  "x" + std::to_string(part.cols) + ") for " +
+                                  std::to_string(c1 - c0) + " images of " + std::to_string(x.cols) +
+                                  " pixels");
+    }
+    const std::size_t offset = x.value.size();
+    for (std::size_t i = 1; i <= part.rows; ++i) x.row_start.push_back(offset + part.row_start[i]);
+    x.column.insert(x.column.end(), part.column.begin(), part.column.end());
+    // each double rounded to the nearest float
+    x.value.insert(x.value.end(), part.value.begin(), part.value.end());
+    x.rows += part.rows;
+  }
+}
+
+}  // namespace
+
 SparseSet sparse_set(const Dataset& data, std::size_t classes) {
   SparseSet s;
   s.labels = data.labels;
   const std::size_t n = data.labels.size(), D = data.image_rows * data.image_cols;
-  s.x.rows = n;
-  s.x.cols = D;
-  // Room for every pixel, reserved but not touched: a page of memory costs only when it is
-  // first written (on this machine ~16 µs a page, 4 ms a MB), so only the ~19% of the
-  // pixels that are nonzero cost anything, and nothing is copied as the lists grow.
-  s.x.row_start.reserve(n + 1);
-  s.x.column.reserve(n * D);
-  s.x.value.reserve(n * D);
-  prefer_huge_pages(s.x.column.data(), n * D * sizeof(std::uint16_t));
-  prefer_huge_pages(s.x.value.data(), n * D * sizeof(float));
-  for (std::size_t c0 = 0; c0 < n; c0 += kExactChunk) {
-    const std::size_t c1 = std::min(n, c0 + kExactChunk);
-    const SparseRows part = sparse_rows(sample_batch(data, range(c0, c1), classes).x);
-    if (part.cols != D || part.rows != c1 - c0) {
-      throw std::invalid_argument("sparse_set: sparse_rows gave (" + std::to_string(part.rows) +
-                                  "x" + std::to_string(part.cols) + ") for " +
-                                  std::to_string(c1 - c0) + " images of " + std::to_string(D) +
-                                  " pixels");
+  // The two halves of the images on the two cores at once, each into lists of its own;
+  // then the second half's are appended to the first's. Each image's entries are the same
+  // whichever thread made them.
+  const std::size_t half = n / 2;
+  SparseFloats second;
+  reserve_rows(s.x, n, D);
+  reserve_rows(second, n - half, D);
+  std::exception_ptr failure;
+  std::thread helper([&] {
+    try {
+      append_images(data, classes, half, n, second);
+    } catch (...) {
+      failure = std::current_exception();
     }
-    const std::size_t offset = s.x.value.size();
-    for (std::size_t i = 1; i <= part.rows; ++i)
-      s.x.row_start.push_back(offset + part.row_start[i]);
-    s.x.column.insert(s.x.column.end(), part.column.begin(), part.column.end());
-    // each double rounded to the nearest float
-    s.x.value.insert(s.x.value.end(), part.value.begin(), part.value.end());
+  });
+  try {
+    append_images(data, classes, 0, half, s.x);
+  } catch (...) {
+    helper.join();
+    throw;  // the first half's error: the lower images' (a stub throws in both halves)
   }
+  helper.join();
+  if (failure) std::rethrow_exception(failure);
+  const std::size_t offset = s.x.value.size();
+  for (std::size_t i = 1; i <= second.rows; ++i)
+    s.x.row_start.push_back(offset + second.row_start[i]);
+  s.x.column.insert(s.x.column.end(), second.column.begin(), second.column.end());
+  s.x.value.insert(s.x.value.end(), second.value.begin(), second.value.end());
+  s.x.rows = n;
   return s;
 }
 
@@ -326,16 +370,16 @@ struct StepBuffers {
         loss_terms(B) {}
 };
 
-// What one thread's share of an evaluation writes.
+// What one thread's share of an evaluation writes. W1 is only read in an evaluation, so a
+// thread takes whole images, not a part of their pixels: a chunk of the set's rows, copied
+// in one run (copy_rows), and a1 = x·W1 + b1 in one product.
 struct ChunkBuffers {
-  SparseFloats x[kParts];  // (kFloatChunk,D)
-  PaddedRows a1[kParts];   // (kFloatChunk,H)
-  PaddedRows z1;           // (kFloatChunk,H)
-  PaddedRows y;            // (kFloatChunk,K)
+  SparseFloats x;  // (kFloatChunk,D)
+  PaddedRows a1;   // (kFloatChunk,H)
+  PaddedRows z1;   // (kFloatChunk,H)
+  PaddedRows y;    // (kFloatChunk,K)
   ChunkBuffers(std::size_t H, std::size_t K)
-      : a1{PaddedRows(kFloatChunk, H), PaddedRows(kFloatChunk, H)},
-        z1(kFloatChunk, H),
-        y(kFloatChunk, K) {}
+      : a1(kFloatChunk, H), z1(kFloatChunk, H), y(kFloatChunk, K) {}
 };
 
 }  // namespace
@@ -394,19 +438,21 @@ struct FastNet::State {
     lanes_times(x[t], W1, a1[t], 0, x[t].rows);  // yours
   }
 
-  // Rows begin … end − 1 of y = softmax(σ(a1 + b1)·W2 + b2), in z and y, from the parts'
-  // sums: a1 = a1[0] + a1[1].
-  void finish_rows(const PaddedRows* a1, PaddedRows& z, PaddedRows& y, std::size_t begin,
-                   std::size_t end) const {
+  // Rows begin … end − 1 of y = softmax(σ(a1 + b1)·W2 + b2), in z and y, from a1 in
+  // `parts` pieces: a1 = a1[0] + a1[1] (a step's two parts of the pixels) or a1[0] (an
+  // evaluation's whole images).
+  void finish_rows(const PaddedRows* a1, std::size_t parts, PaddedRows& z, PaddedRows& y,
+                   std::size_t begin, std::size_t end) const {
     static_assert(kParts == 2, "a1 = a1[0] + a1[1] below adds two parts");
     const Lanes one = Lanes{} + 1.0f;
     const std::size_t lanes = W1.stride() / kLanes;
     for (std::size_t i = begin; i < end; ++i) {
-      const Lanes *top = a1[0].lanes(i), *bottom = a1[1].lanes(i);
+      const Lanes *top = a1[0].lanes(i), *bottom = parts == 2 ? a1[1].lanes(i) : nullptr;
       Lanes* zi = z.lanes(i);
       // z1 = σ(a1 + b1) = 1 / (1 + e^−(a1 + b1))
       for (std::size_t l = 0; l < lanes; ++l) {
-        zi[l] = one / (one + exp_lanes(-((top[l] + bottom[l]) + b1.lanes(0)[l])));
+        const Lanes sum = bottom != nullptr ? top[l] + bottom[l] : top[l];
+        zi[l] = one / (one + exp_lanes(-(sum + b1.lanes(0)[l])));
       }
       // The padding came out σ(0) = 0.5; set it back to 0, as the sums over H expect.
       std::fill(z.row(i) + H, z.row(i) + W1.stride(), 0.0f);
@@ -469,24 +515,43 @@ struct FastNet::State {
     }
   }
 
-  // The steps of b1, W2 and b2, their gradients summed over the batch's rows b = 0, 1, …
-  // straight into the parameters (θ ← θ + Σ_b −lr·∂L/∂θ(b)):
-  //   W2ᵀ(c,:) += Σ_b −lr·∂L/∂a2(b,c)·z1(b,:),  b1 += Σ_b −lr·∂L/∂a1(b,:),  b2 += Σ_b
-  //   −lr·∂L/∂a2(b,:)
-  void small_steps(const StepBuffers& s) {
-    const std::size_t lanes = W1.stride() / kLanes;
-    for (std::size_t b = 0; b < B; ++b) {
-      const float* d2 = s.step_a2.row(b);
-      const Lanes* z = s.z1.lanes(b);
-      for (std::size_t c = 0; c < K; ++c)
-        for (std::size_t l = 0; l < lanes; ++l)
-          W2t.lanes(c)[l] = fused_multiply_add(d2[c], z[l], W2t.lanes(c)[l]);
-      for (std::size_t l = 0; l < lanes; ++l) b1.lanes(0)[l] += s.step_a1.lanes(b)[l];
-      b2.lanes(0)[0] += s.step_a2.lanes(b)[0];
+  // Part t's share of the steps of b1, W2 and b2 (part 0: W2; part 1: b1 and b2), their
+  // gradients summed over the batch's rows b = 0, 1, … straight into the parameters
+  // (θ ← θ + Σ_b −lr·∂L/∂θ(b)), each sum held in registers from the parameter's old value
+  // to its new one:
+  //   W2ᵀ(c,:) += Σ_b −lr·∂L/∂a2(b,c)·z1(b,:),  b1 += Σ_b −lr·∂L/∂a1(b,:),
+  //   b2 += Σ_b −lr·∂L/∂a2(b,:)
+  void small_steps(const StepBuffers& s, std::size_t part) {
+    const std::size_t lanes = W1.stride() / kLanes;  // a whole number of tiles
+    if (part == 0) {
+      for (std::size_t c = 0; c < K; ++c) {
+        for (std::size_t l0 = 0; l0 < lanes; l0 += kTileLanes) {
+          Lanes* w = W2t.lanes(c) + l0;
+          Lanes acc[kTileLanes];
+          for (std::size_t u = 0; u < kTileLanes; ++u) acc[u] = w[u];
+          for (std::size_t b = 0; b < B; ++b) {
+            const float d2 = s.step_a2.row(b)[c];
+            const Lanes* z = s.z1.lanes(b) + l0;
+#pragma GCC unroll 4
+            for (std::size_t u = 0; u < kTileLanes; ++u)
+              acc[u] = fused_multiply_add(d2, z[u], acc[u]);
+          }
+          for (std::size_t u = 0; u < kTileLanes; ++u) w[u] = acc[u];
+        }
+      }
+      // W2 takes the same steps: its entries are W2t's, transposed.
+      for (std::size_t j = 0; j < H; ++j)
+        for (std::size_t c = 0; c < K; ++c) W2.row(j)[c] = W2t.row(c)[j];
+      return;
     }
-    // W2 takes the same steps: its entries are W2t's, transposed.
-    for (std::size_t j = 0; j < H; ++j)
-      for (std::size_t c = 0; c < K; ++c) W2.row(j)[c] = W2t.row(c)[j];
+    for (std::size_t l = 0; l < lanes; ++l) {
+      Lanes sum = b1.lanes(0)[l];
+      for (std::size_t b = 0; b < B; ++b) sum += s.step_a1.lanes(b)[l];
+      b1.lanes(0)[l] = sum;
+    }
+    Lanes sum = b2.lanes(0)[0];
+    for (std::size_t b = 0; b < B; ++b) sum += s.step_a2.lanes(b)[0];
+    b2.lanes(0)[0] = sum;
   }
 };
 
@@ -554,22 +619,22 @@ double FastNet::State::rest_of_step(const std::vector<std::size_t>& labels, floa
   // Round 2, rows of the batch: the rest of the forward pass, and the gradients at a2 and
   // a1 times −lr.
   s.workers.for_rows(s.B, [&](std::size_t begin, std::size_t end) {
-    s.finish_rows(b.a1, b.z1, b.y, begin, end);
+    s.finish_rows(b.a1, kParts, b.z1, b.y, begin, end);
     s.backward_rows(b, labels, step, begin, end);
   });
   // Round 3, pixels: W1 ← W1 + xᵀ·(−lr·∂L/∂a1) on the part's rows of W1, the step added
-  // straight into W1 (yours); the first part also steps b1, W2 and b2. Then, with the new
-  // weights, the part's share of x·W1 again, for the loss after the step.
+  // straight into W1 (yours); the first part also steps W2, the second b1 and b2. Then, with the
+  // new weights, the part's share of x·W1 again, for the loss after the step.
   s.workers.for_parts(kParts, [&](std::size_t, std::size_t t0, std::size_t t1) {
     for (std::size_t t = t0; t < t1; ++t) {
       lanes_transposed_times(b.x[t], b.step_a1, s.W1, first_pixel(s.D, t), first_pixel(s.D, t + 1));
-      if (t == 0) s.small_steps(b);
+      s.small_steps(b, t);
       s.part_sums(b.x, b.a1, t);
     }
   });
   // Round 4, rows: the loss terms after the step.
   s.workers.for_rows(s.B, [&](std::size_t begin, std::size_t end) {
-    s.finish_rows(b.a1, b.z1, b.y, begin, end);
+    s.finish_rows(b.a1, kParts, b.z1, b.y, begin, end);
     for (std::size_t i = begin; i < end; ++i) {
       b.loss_terms[i] = std::log(static_cast<double>(b.y.row(i)[labels[i]]) + kLogDelta);
     }
@@ -598,14 +663,9 @@ double FastNet::accuracy(const SparseSet& set, std::size_t n) {
       if (!s.options.reuse_buffers) s.chunks[part] = ChunkBuffers(s.H, s.K);
       ChunkBuffers& c = s.chunks[part];
       const std::size_t rows = std::min(end, c0 + kFloatChunk) - c0;
-      for (std::size_t t = 0; t < kParts; ++t) {
-        clear_rows(set.x, c.x[t]);
-        for (std::size_t i = c0; i < c0 + rows; ++i) {
-          append_part(set.x, i, first_pixel(s.D, t), first_pixel(s.D, t + 1), c.x[t]);
-        }
-        s.part_sums(c.x, c.a1, t);
-      }
-      s.finish_rows(c.a1, c.z1, c.y, 0, rows);
+      copy_rows(set.x, c0, c0 + rows, c.x);
+      lanes_times(c.x, s.W1, c.a1, 0, rows);  // yours
+      s.finish_rows(&c.a1, 1, c.z1, c.y, 0, rows);
       for (std::size_t i = 0; i < rows; ++i) {
         const float* y = c.y.row(i);
         // The class of the largest probability, the first on ties, as row_argmax picks it.
@@ -665,4 +725,3 @@ TrainLog train_fast(TwoLayerNet& net, const SparseSet& train_set, const SparseSe
   };
   return training_loop(config, n, observer, step, evaluate);
 }
-

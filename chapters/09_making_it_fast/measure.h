@@ -54,4 +54,4 @@ class Table {
 // each thread runs 12 independent chains of fused_multiply_add on Lanes (16 multiply-adds
 // an instruction) for about `seconds`, enough to keep every floating-point unit busy, and
 // the rates are added up. The fastest of 3 such runs.
-double peak_multiply_adds(std::size_t threads, double seconds = 0.02);
+double peak_multiply_adds(std::size_t threads, double seconds = 0.01);
