@@ -47,9 +47,9 @@ constexpr std::size_t kThreads = 2;  // this machine's cores; no result depends 
 constexpr std::size_t kSliceIterations = 10;
 constexpr std::size_t kSliceIterationsNumerical = 2;
 // The float path is timed on a longer slice: its step takes ~0.1 ms, and making a FastNet
-// (its thread included, ~0.1 ms) should not count as part of ten of them; over 40 it adds
-// a few percent, and the three float ideas' timings take ~0.1 s of the program.
-constexpr std::size_t kFloatTimedIterations = 40;
+// (its thread included) should not count as part of ten of them. (Over 40, a slow moment
+// of the shared machine made idea 5 come out slower than idea 4.)
+constexpr std::size_t kFloatTimedIterations = 100;
 // Each evaluation is timed on this many test images and scaled up to the whole sets.
 constexpr std::size_t kTimedImages = 1000;
 // Every idea is timed once a round, this many rounds, and its time is the median: a slower
