@@ -46,14 +46,15 @@ constexpr std::size_t kThreads = 2;  // this machine's cores; no result depends 
 // program's time.
 constexpr std::size_t kSliceIterations = 10;
 constexpr std::size_t kSliceIterationsNumerical = 2;
-// The float path is timed on a longer slice: its step takes ~0.1 ms, and making a FastNet
-// (its thread included) should not count as part of ten of them. (Over 40, a slow moment
-// of the shared machine made idea 5 come out slower than idea 4.)
-constexpr std::size_t kFloatTimedIterations = 100;
+// The float path is timed on a longer slice: its step takes ~0.1 ms, ten of them too few
+// to be sure of a median on a shared machine.
+constexpr std::size_t kFloatTimedIterations = 20;
 // Each evaluation is timed on this many test images and scaled up to the whole sets.
 constexpr std::size_t kTimedImages = 1000;
-// Every idea is timed once a round, this many rounds, and its time is the median: a slower
+// Every idea is timed once a round, this many rounds, and its time is a median: a slower
 // moment of the shared machine slows every idea of its round alike, and moves no median.
+// Each step is timed by itself, and an idea's step time is the median of all of them, so
+// that neither a slow moment nor making a FastNet (its thread included) counts.
 constexpr std::size_t kRounds = 3;
 // The numerical gradient is timed on a net of lesson 07's --gradient numerical size
 // (784-10-10) and this many images: lesson 06's costs ~30 ms an image.
@@ -97,10 +98,11 @@ double max_diff(const std::vector<double>& a, const std::vector<double>& b) {
   return worst;
 }
 
-// What a slice of training leaves: its losses, the parameters after it, and a way to
-// measure the trained net's accuracy on the timed test images.
+// What a slice of training leaves: its losses, the seconds each step took, the parameters
+// after it, and a way to measure the trained net's accuracy on the timed test images.
 struct Slice {
   std::vector<double> losses;
+  std::vector<double> step_seconds;
   TwoLayerParams params;
   std::function<double()> accuracy;
 };
@@ -118,8 +120,8 @@ struct Idea {
 };
 
 // Trains each idea on the check's slice, keeping the results, and then times every idea
-// once a round for kRounds rounds, a step (over its timed_iterations) and an evaluation:
-// each idea's median round.
+// once a round for kRounds rounds, its steps (over its timed_iterations) and an
+// evaluation: the median of the idea's steps, and of its evaluations.
 void measure(std::vector<Idea>& ideas, std::size_t slice) {
   for (Idea& idea : ideas) {
     idea.result = idea.train(slice);
@@ -128,8 +130,8 @@ void measure(std::vector<Idea>& ideas, std::size_t slice) {
   std::vector<std::vector<double>> steps(ideas.size()), evaluations(ideas.size());
   for (std::size_t round = 0; round < kRounds; ++round) {
     for (std::size_t k = 0; k < ideas.size(); ++k) {
-      Slice s;
-      steps[k].push_back(seconds_of([&] { s = ideas[k].train(ideas[k].timed_iterations); }));
+      const Slice s = ideas[k].train(ideas[k].timed_iterations);
+      steps[k].insert(steps[k].end(), s.step_seconds.begin(), s.step_seconds.end());
       evaluations[k].push_back(seconds_of([&] { s.accuracy(); }));
     }
   }
@@ -138,7 +140,7 @@ void measure(std::vector<Idea>& ideas, std::size_t slice) {
     return v[v.size() / 2];
   };
   for (std::size_t k = 0; k < ideas.size(); ++k) {
-    ideas[k].step_seconds = median(steps[k]) / static_cast<double>(ideas[k].timed_iterations);
+    ideas[k].step_seconds = median(steps[k]);
     ideas[k].evaluation_seconds = median(evaluations[k]);
   }
 }
@@ -316,8 +318,12 @@ Slice train_slice(const SliceInputs& in, std::size_t iterations,
   auto net = std::make_shared<TwoLayerNet>(in.start);
   Slice s;
   for (std::size_t i = 0; i < iterations; ++i) {
-    const Batch batch = sample_batch(in.data.mnist.train, in.batches[i], kClasses);
-    s.losses.push_back(step(*net, batch));
+    double loss = 0.0;
+    s.step_seconds.push_back(seconds_of([&] {
+      const Batch batch = sample_batch(in.data.mnist.train, in.batches[i], kClasses);
+      loss = step(*net, batch);
+    }));
+    s.losses.push_back(loss);
   }
   s.params = net->params;
   s.accuracy = [net, accuracy] { return accuracy(*net); };
@@ -367,14 +373,18 @@ std::function<Slice(std::size_t)> fast_idea(const SliceInputs& in, FastOptions o
     Slice s;
     for (std::size_t i = 0; i < iterations; ++i) {
       const std::vector<std::size_t>& rows = in.batches[i];
-      if (options.reuse_buffers) {
-        s.losses.push_back(net->step(in.data.train_set, rows, in.step));
-        continue;
-      }
-      std::vector<std::size_t> labels(rows.size());
-      for (std::size_t k = 0; k < rows.size(); ++k) labels[k] = train.labels[rows[k]];
-      const Batch batch = sample_batch(train, rows, kClasses);
-      s.losses.push_back(net->step(to_floats(sparse_rows(batch.x)), labels, in.step));
+      double loss = 0.0;
+      s.step_seconds.push_back(seconds_of([&] {
+        if (options.reuse_buffers) {
+          loss = net->step(in.data.train_set, rows, in.step);
+          return;
+        }
+        std::vector<std::size_t> labels(rows.size());
+        for (std::size_t k = 0; k < rows.size(); ++k) labels[k] = train.labels[rows[k]];
+        const Batch batch = sample_batch(train, rows, kClasses);
+        loss = net->step(to_floats(sparse_rows(batch.x)), labels, in.step);
+      }));
+      s.losses.push_back(loss);
     }
     s.params = net->params();
     s.accuracy = [&in, net] { return net->accuracy(in.data.test_set, in.timed_images); };
@@ -604,8 +614,8 @@ void print_timing_table(const std::vector<Idea>& ideas, const Estimate& estimate
     table.add(row);
   }
   std::cout << "\n" << table.text("timing: ");
-  std::cout << "timing: (one step: the median of " << kRounds << " rounds, over iterations 1-"
-            << in.slice
+  std::cout << "timing: (one step: the median of every step of " << kRounds
+            << " rounds, each over iterations 1-" << in.slice
             << (numerical ? "" : " (1-" + std::to_string(kFloatTimedIterations) + " for ideas 3-5)")
             << (numerical ? ""
                           : "; one evaluation: " + std::to_string(in.timed_images) +
