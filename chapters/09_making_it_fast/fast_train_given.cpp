@@ -515,43 +515,24 @@ struct FastNet::State {
     }
   }
 
-  // Part t's share of the steps of b1, W2 and b2 (part 0: W2; part 1: b1 and b2), their
-  // gradients summed over the batch's rows b = 0, 1, … straight into the parameters
-  // (θ ← θ + Σ_b −lr·∂L/∂θ(b)), each sum held in registers from the parameter's old value
-  // to its new one:
-  //   W2ᵀ(c,:) += Σ_b −lr·∂L/∂a2(b,c)·z1(b,:),  b1 += Σ_b −lr·∂L/∂a1(b,:),
-  //   b2 += Σ_b −lr·∂L/∂a2(b,:)
-  void small_steps(const StepBuffers& s, std::size_t part) {
-    const std::size_t lanes = W1.stride() / kLanes;  // a whole number of tiles
-    if (part == 0) {
-      for (std::size_t c = 0; c < K; ++c) {
-        for (std::size_t l0 = 0; l0 < lanes; l0 += kTileLanes) {
-          Lanes* w = W2t.lanes(c) + l0;
-          Lanes acc[kTileLanes];
-          for (std::size_t u = 0; u < kTileLanes; ++u) acc[u] = w[u];
-          for (std::size_t b = 0; b < B; ++b) {
-            const float d2 = s.step_a2.row(b)[c];
-            const Lanes* z = s.z1.lanes(b) + l0;
-#pragma GCC unroll 4
-            for (std::size_t u = 0; u < kTileLanes; ++u)
-              acc[u] = fused_multiply_add(d2, z[u], acc[u]);
-          }
-          for (std::size_t u = 0; u < kTileLanes; ++u) w[u] = acc[u];
-        }
-      }
-      // W2 takes the same steps: its entries are W2t's, transposed.
-      for (std::size_t j = 0; j < H; ++j)
-        for (std::size_t c = 0; c < K; ++c) W2.row(j)[c] = W2t.row(c)[j];
-      return;
+  // The steps of b1, W2 and b2, their gradients summed over the batch's rows b = 0, 1, …
+  // straight into the parameters (θ ← θ + Σ_b −lr·∂L/∂θ(b)):
+  //   W2ᵀ(c,:) += Σ_b −lr·∂L/∂a2(b,c)·z1(b,:),  b1 += Σ_b −lr·∂L/∂a1(b,:),  b2 += Σ_b
+  //   −lr·∂L/∂a2(b,:)
+  void small_steps(const StepBuffers& s) {
+    const std::size_t lanes = W1.stride() / kLanes;
+    for (std::size_t b = 0; b < B; ++b) {
+      const float* d2 = s.step_a2.row(b);
+      const Lanes* z = s.z1.lanes(b);
+      for (std::size_t c = 0; c < K; ++c)
+        for (std::size_t l = 0; l < lanes; ++l)
+          W2t.lanes(c)[l] = fused_multiply_add(d2[c], z[l], W2t.lanes(c)[l]);
+      for (std::size_t l = 0; l < lanes; ++l) b1.lanes(0)[l] += s.step_a1.lanes(b)[l];
+      b2.lanes(0)[0] += s.step_a2.lanes(b)[0];
     }
-    for (std::size_t l = 0; l < lanes; ++l) {
-      Lanes sum = b1.lanes(0)[l];
-      for (std::size_t b = 0; b < B; ++b) sum += s.step_a1.lanes(b)[l];
-      b1.lanes(0)[l] = sum;
-    }
-    Lanes sum = b2.lanes(0)[0];
-    for (std::size_t b = 0; b < B; ++b) sum += s.step_a2.lanes(b)[0];
-    b2.lanes(0)[0] = sum;
+    // W2 takes the same steps: its entries are W2t's, transposed.
+    for (std::size_t j = 0; j < H; ++j)
+      for (std::size_t c = 0; c < K; ++c) W2.row(j)[c] = W2t.row(c)[j];
   }
 };
 
@@ -623,12 +604,12 @@ double FastNet::State::rest_of_step(const std::vector<std::size_t>& labels, floa
     s.backward_rows(b, labels, step, begin, end);
   });
   // Round 3, pixels: W1 ← W1 + xᵀ·(−lr·∂L/∂a1) on the part's rows of W1, the step added
-  // straight into W1 (yours); the first part also steps W2, the second b1 and b2. Then, with the
-  // new weights, the part's share of x·W1 again, for the loss after the step.
+  // straight into W1 (yours); the first part also steps b1, W2 and b2. Then, with the new
+  // weights, the part's share of x·W1 again, for the loss after the step.
   s.workers.for_parts(kParts, [&](std::size_t, std::size_t t0, std::size_t t1) {
     for (std::size_t t = t0; t < t1; ++t) {
       lanes_transposed_times(b.x[t], b.step_a1, s.W1, first_pixel(s.D, t), first_pixel(s.D, t + 1));
-      s.small_steps(b, t);
+      if (t == 0) s.small_steps(b);
       s.part_sums(b.x, b.a1, t);
     }
   });
