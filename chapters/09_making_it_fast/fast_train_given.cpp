@@ -73,6 +73,16 @@ void reserve_rows(SparseFloats& x, std::size_t images, std::size_t D) {
   prefer_huge_pages(x.value.data(), images * D * sizeof(float));
 }
 
+// Appends all of part's rows to x, each value converted to float.
+template <typename T>
+void append_rows(const SparseRowsOf<T>& part, SparseFloats& x) {
+  const std::size_t offset = x.value.size();
+  for (std::size_t i = 1; i <= part.rows; ++i) x.row_start.push_back(offset + part.row_start[i]);
+  x.column.insert(x.column.end(), part.column.begin(), part.column.end());
+  x.value.insert(x.value.end(), part.value.begin(), part.value.end());
+  x.rows += part.rows;
+}
+
 // Appends images begin … end − 1 of data to x, through your sparse_rows, kExactChunk at a
 // time, each chunk taken by lesson 07's sample_batch.
 void append_images(const Dataset& data, std::size_t classes, std::size_t begin, std::size_t end,
@@ -86,12 +96,7 @@ void append_images(const Dataset& data, std::size_t classes, std::size_t begin, 
                                   std::to_string(c1 - c0) + " images of " + std::to_string(x.cols) +
                                   " pixels");
     }
-    const std::size_t offset = x.value.size();
-    for (std::size_t i = 1; i <= part.rows; ++i) x.row_start.push_back(offset + part.row_start[i]);
-    x.column.insert(x.column.end(), part.column.begin(), part.column.end());
-    // each double rounded to the nearest float
-    x.value.insert(x.value.end(), part.value.begin(), part.value.end());
-    x.rows += part.rows;
+    append_rows(part, x);  // each double rounded to the nearest float
   }
 }
 
@@ -124,12 +129,7 @@ SparseSet sparse_set(const Dataset& data, std::size_t classes) {
   }
   helper.join();
   if (failure) std::rethrow_exception(failure);
-  const std::size_t offset = s.x.value.size();
-  for (std::size_t i = 1; i <= second.rows; ++i)
-    s.x.row_start.push_back(offset + second.row_start[i]);
-  s.x.column.insert(s.x.column.end(), second.column.begin(), second.column.end());
-  s.x.value.insert(s.x.value.end(), second.value.begin(), second.value.end());
-  s.x.rows = n;
+  append_rows(second, s.x);
   return s;
 }
 
