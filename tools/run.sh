@@ -8,7 +8,9 @@ shift
 cd "$(dirname "$0")/.." || exit 1
 source tools/lib.sh
 build "$(basename "$bin")" "$bin" || exit 1
-"./$bin" "$@"
+# The program's stderr goes where it would; the shell's own "Aborted" report of a child
+# killed by a signal (it names this script's line, as if the tool had failed) does not.
+{ "./$bin" "$@" 2>&3 3>&-; } 3>&2 2>/dev/null
 status=$?
 [ "$status" -gt 128 ] || exit "$status"
 signal=$((status - 128))
@@ -20,7 +22,9 @@ case $(kill -l "$signal" 2>/dev/null) in
   *) what="signal $(kill -l "$signal" 2>/dev/null || echo "$signal")" ;;
 esac
 name=$(basename "$bin")
+# The learner's build with earlier chapters from solutions/ is checked the same way.
+previous=$([[ $name == *_prev_solutions ]] && echo " PREVIOUS=solutions")
 echo "error: $name crashed: $what." >&2
-echo "HINT: make check CH=${name%%_*} runs the tests, which name the line of your code that crashed" \
+echo "HINT: make check CH=${name%%_*}$previous runs the tests, which name the line of your code that crashed" \
   "(or, to see it here: gdb -batch -ex run -ex bt --args ./$bin${*:+ $*})" >&2
 exit "$status"
